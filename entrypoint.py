@@ -1,0 +1,7 @@
+"""Container entry point of the GitHub Action."""
+
+import sys
+
+from qualytics_ci.action import main
+
+sys.exit(main())

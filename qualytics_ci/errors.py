@@ -1,0 +1,43 @@
+"""The one error type for user errors, and its exit codes.
+
+Anything a user can fix (bad input, bad credentials, a refusal from the server)
+is raised as a :class:`QualyticsCIError`. The CLI and the Action turn it into a
+message on stderr (or an annotation) and an exit code in one place; any other
+exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+EXIT_PARTIAL = 3
+
+
+class QualyticsCIError(Exception):
+    """A problem the user can fix: what went wrong, where, and what to do."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        exit_code: int = EXIT_ERROR,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.file = file
+        self.line = line
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text

@@ -1,0 +1,85 @@
+"""Progress for long work, on stderr only.
+
+On a terminal a single live line is redrawn; elsewhere (CI logs) a plain line is
+printed at most every few seconds; with ``--quiet`` nothing at all. Progress
+never goes to stdout, so JSON written there or to files stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+CI_INTERVAL_S = 5.0
+
+
+class Progress:
+    """Counts done out of total for one phase and reports it on ``stream``."""
+
+    def __init__(
+        self,
+        *,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = CI_INTERVAL_S,
+    ) -> None:
+        self.quiet = quiet
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.interval = interval
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._lock = threading.Lock()
+        self._phase = ""
+        self._done = 0
+        self._total = 0
+        self._last = 0.0
+        self._drawn = False
+
+    def start(self, phase: str, total: int) -> None:
+        """Begin a phase of ``total`` units of work."""
+        with self._lock:
+            self._finish_line()
+            self._phase, self._done, self._total = phase, 0, total
+            self._last = self.clock()
+            self._emit(force=not self.live)
+
+    def advance(self, n: int = 1) -> None:
+        """Record ``n`` more units done (thread-safe)."""
+        with self._lock:
+            self._done += n
+            self._emit(force=False)
+
+    def finish(self) -> None:
+        """End the current phase with a final line."""
+        with self._lock:
+            if self._phase:
+                self._emit(force=True)
+                self._finish_line()
+            self._phase = ""
+
+    def _emit(self, *, force: bool) -> None:
+        if self.quiet or not self._phase:
+            return
+        now = self.clock()
+        text = f"{self._phase}: {self._done}/{self._total}"
+        if self.live:
+            self.stream.write("\r\x1b[K" + text)
+            self._drawn = True
+            self.stream.flush()
+        elif force or now - self._last >= self.interval:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self._last = now
+
+    def _finish_line(self) -> None:
+        if self._drawn and not self.quiet:
+            self.stream.write("\n")
+            self.stream.flush()
+        self._drawn = False
+
+
+SILENT = Progress(quiet=True)
