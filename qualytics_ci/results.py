@@ -1,0 +1,184 @@
+"""The results every command produces, shared by the core and the renderers.
+
+A :class:`Plan` says what an import would do, a :class:`ImportReport` what it
+did, a :class:`PromoteReport` what a promote operation did. Their JSON forms
+are the stable schemas documented in ``docs/reports.md``; the terminal,
+markdown and JSON renderers all read these objects and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
+Action = Literal["create", "update", "unchanged", "archive"]
+ApplyResult = Literal["ok", "failed", "skipped"]
+PromoteEntityResult = Literal["created", "updated", "skipped", "failed"]
+PromoteOutcome = Literal["success", "failure", "aborted", "running"]
+
+KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed value: a dotted ``path`` such as ``properties.max``."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the plan does to one entity."""
+
+    kind: Kind
+    name: str
+    action: Action
+    datastore: str | None = None
+    container: str | None = None
+    uid: str | None = None
+    file: str | None = None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Identity of the entity within a plan."""
+        return (self.kind, self.datastore or "", self.container or "", self.uid or self.name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "datastore": self.datastore,
+            "container": self.container,
+            "name": self.name,
+            "uid": self.uid,
+            "action": self.action,
+            "fields": [f.to_json() for f in self.fields],
+            "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every entity in scope and what an import would do to it."""
+
+    changes: tuple[Change, ...]
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "archive")}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.action != "unchanged" for c in self.changes)
+
+    @property
+    def digest(self) -> str:
+        """Hash of the plan's normalised content: equal plans, equal digests."""
+        body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def headline(self) -> str:
+        s = self.summary
+        return (f"Plan: {s['create']} to create, {s['update']} to update, "
+                f"{s['archive']} to archive, {s['unchanged']} unchanged.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "summary": self.summary,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one change did."""
+
+    change: Change
+    result: ApplyResult
+    id: int | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.change.to_json(), "result": self.result, "id": self.id,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Every entity's outcome of an import, in plan order."""
+
+    plan_digest: str
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, result: ApplyResult) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan_digest": self.plan_digest,
+            "summary": {r: self.count(r) for r in ("ok", "failed", "skipped")},
+            "results": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class PromoteEntity:
+    """One source entity's result in a promote operation."""
+
+    entity_type: str
+    source_entity_id: int
+    source_name: str
+    result: PromoteEntityResult
+    destination_entity_id: int | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity_type": self.entity_type,
+            "source_entity_id": self.source_entity_id,
+            "source_name": self.source_name,
+            "result": self.result,
+            "destination_entity_id": self.destination_entity_id,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class PromoteReport:
+    """A promote operation's outcome: the platform's shape, with names added."""
+
+    operation_id: int
+    type: str
+    result: PromoteOutcome
+    status: dict[str, int]
+    results: tuple[PromoteEntity, ...] = field(default=())
+    source: str = ""
+    destination: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "operation_id": self.operation_id,
+            "type": self.type,
+            "result": self.result,
+            "source": self.source,
+            "destination": self.destination,
+            "status": dict(self.status),
+            "results": [r.to_json() for r in self.results],
+        }
