@@ -1,0 +1,1 @@
+"""Renderers: terminal, markdown and JSON views of plans and reports."""
