@@ -13,7 +13,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import random as _random
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -28,51 +27,30 @@ from .api_counter import RequestCounter
 from .api_errors import (
     URL_HINT,
     APIError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    Unprocessable,
     detail_of,
     error_for_status,
     transport_error,
 )
 from .api_resources import Resources
-from .errors import QualyticsCIError
+from .api_url import encode_params, normalize_url
 
-__all__ = ["Client", "RequestCounter", "normalize_url"]
+__all__ = [
+    "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
+    "ServerError", "TransportError", "Unauthorized", "Unprocessable", "normalize_url",
+]
 
 log = logging.getLogger("qualytics_ci.http")
 
 NOT_IDEMPOTENT = frozenset({"POST", "PATCH"})
 RETRY_STATUSES = frozenset({502, 503, 504})
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def normalize_url(url: str) -> str:
-    """``host``, ``https://host/``, ``https://host/api/`` -> ``https://host/api``.
-
-    ``https://`` is assumed when no scheme is given; an explicit ``http://`` is kept.
-    """
-    raw = url.strip()
-    text = raw if _SCHEME.match(raw) else f"https://{raw}"
-    shown = re.sub(r"//[^/@]*@", "//***@", raw)  # never echo credentials
-    bad = QualyticsCIError(
-        f"bad URL {shown!r}: expected https://your-instance.qualytics.io",
-        hint="pass --url or set QUALYTICS_URL to the address of your Qualytics deployment",
-    )
-    try:
-        parts = urlsplit(text)
-        _ = parts.port  # raises ValueError for a non-numeric port
-    except ValueError:
-        raise bad from None
-    if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or parts.query
-        or parts.fragment
-    ):
-        raise bad
-    path = parts.path.rstrip("/")
-    if path.endswith("/api"):
-        path = path[: -len("/api")].rstrip("/")
-    return f"{parts.scheme.lower()}://{parts.netloc}{path}/api"
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -87,19 +65,6 @@ class _BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_BearerAuth(***)"
-
-
-def _encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """Query pairs: lists become repeated keys, None is dropped, bools are true/false."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in (params or {}).items():
-        values = value if isinstance(value, list | tuple) else [value]
-        for item in values:
-            if item is None:
-                continue
-            text = str(item).lower() if isinstance(item, bool) else str(item)
-            pairs.append((key, text))
-    return pairs
 
 
 def _not_sent(exc: requests.RequestException) -> bool:
@@ -220,7 +185,7 @@ class Client(Resources):
         method = method.upper()
         path = path if path.startswith("/") else f"/{path}"
         url = self.base_url + path
-        query = _encode_params(params)
+        query = encode_params(params)
         idempotent = method not in NOT_IDEMPOTENT
         attempt = 0
         while True:

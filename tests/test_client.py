@@ -406,3 +406,57 @@ def test_debug_log_has_method_path_status_and_no_headers(
     assert "GET /datastores/1 -> 200 in" in text
     assert TOKEN not in text
     assert "Authorization" not in text
+
+
+def test_retry_after_as_an_http_date(requests_mock: rm.Mocker, sleeps: Sleeps) -> None:
+    import email.utils
+    import time
+
+    c = Client(BASE, TOKEN, sleep=sleeps)
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    requests_mock.get(f"{BASE}/x", [
+        {"status_code": 429, "headers": {"Retry-After": when}}, {"json": {}},
+    ])
+    c.get("/x")
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30
+
+
+# -- against a real server -------------------------------------------------------------------
+
+def test_real_server_sees_the_api_path_query_and_token_under_concurrency() -> None:
+    import json
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Authorization", "")))
+            body = json.dumps({"items": [], "total": 0, "page": 1, "size": 100}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        c = Client(f"http://127.0.0.1:{server.server_port}/", TOKEN, pool_size=8)
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda i: c.list_quality_checks(i, container_id=[1, 2]), range(40)))
+        c.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(seen) == 40
+    assert all(auth == f"Bearer {TOKEN}" for _, auth in seen)
+    assert "/api/quality-checks?datastore=3&container=1&container=2&page=1&size=100" in {
+        path for path, _ in seen}
+    assert c.counter.snapshot() == {"GET /quality-checks": 40}
