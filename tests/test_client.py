@@ -444,8 +444,11 @@ def test_real_server_sees_the_api_path_query_and_token_under_concurrency() -> No
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 64  # the default 5 drops concurrent connects (1 s SYN retry)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         c = Client(f"http://127.0.0.1:{server.server_port}/", TOKEN, pool_size=8)
