@@ -281,7 +281,11 @@ class Client(Resources):
         page = 1
         while True:
             body = self.get(path, params={**(params or {}), "page": page, "size": size})
-            items: list[dict[str, Any]] = (body or {}).get("items") or []
+            if isinstance(body, list):  # an unpaginated answer: everything at once
+                yield from body
+                return
+            body = body if isinstance(body, dict) else {}
+            items: list[dict[str, Any]] = body.get("items") or []
             ids = [item.get("id") if isinstance(item, dict) else None for item in items]
             keyed = all(i is not None for i in ids)
             if not items or items == previous or (keyed and seen.issuperset(ids)):

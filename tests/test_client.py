@@ -177,6 +177,12 @@ def test_paginate_stops_on_an_empty_page_even_if_total_says_more(
     assert requests_mock.call_count == 2
 
 
+def test_paginate_accepts_a_bare_array(client: Client, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(f"{BASE}/teams", json=[{"id": 1}, {"id": 2}])
+    assert list(client.paginate("/teams")) == [{"id": 1}, {"id": 2}]
+    assert requests_mock.call_count == 1
+
+
 def test_list_params_repeat_the_key_and_none_is_dropped(
     client: Client, requests_mock: rm.Mocker
 ) -> None:
