@@ -69,9 +69,9 @@ class _BearerAuth(requests.auth.AuthBase):
 
 def _not_sent(exc: requests.RequestException) -> bool:
     """True when the request never reached the server (no connection was made)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.exceptions.SSLError | requests.exceptions.ProxyError):
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return True  # a failed TLS handshake happens before the request is written
+    if isinstance(exc, requests.exceptions.ProxyError):
         return False
     if isinstance(exc, requests.exceptions.ConnectionError):
         cause: Any = exc.args[0] if exc.args else None

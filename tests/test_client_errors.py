@@ -218,3 +218,14 @@ def test_errors_repr_is_short(client: Client, requests_mock: rm.Mocker) -> None:
     with pytest.raises(NotFound) as exc:
         client.get_container(2)
     assert repr(exc.value) == "NotFound(GET /containers/2, status=404)"
+
+
+def test_tls_failure_is_not_retried_and_not_called_applied(
+    client: Client, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(f"{BASE}/connections", exc=requests.exceptions.SSLError("bad cert"))
+    with pytest.raises(TransportError) as exc:
+        client.create_connection({"name": "db"})
+    assert requests_mock.call_count == 1
+    assert "TLS" in exc.value.message
+    assert "may have been applied" not in exc.value.message
