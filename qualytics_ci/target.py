@@ -57,9 +57,14 @@ def _ds_id(obj: Mapping[str, Any]) -> int | None:
     return int(ds["id"]) if isinstance(ds, Mapping) and isinstance(ds.get("id"), int) else None
 
 
-def select_datastores(all_datastores: Iterable[Mapping[str, Any]],
-                      wanted: Iterable[str]) -> list[str]:
-    """Names of the datastores ``wanted`` names (or ids) designate; unknown ones raise."""
+def select_datastores(all_datastores: Iterable[Mapping[str, Any]], wanted: Iterable[str],
+                      new: Iterable[str] = ()) -> list[str]:
+    """Names of the datastores ``wanted`` names (or ids) designate.
+
+    Names in ``new`` (datastores the folder will create) may be absent from the
+    target; any other unknown name raises.
+    """
+    creatable = set(new)
     by_name = {str(d["name"]): d for d in all_datastores}
     by_id = {str(d["id"]): str(d["name"]) for d in by_name.values()}
     out = []
@@ -68,6 +73,8 @@ def select_datastores(all_datastores: Iterable[Mapping[str, Any]],
             out.append(item)
         elif item in by_id:
             out.append(by_id[item])
+        elif item in creatable:
+            continue
         else:
             raise QualyticsCIError(f"datastore {item!r} not found on the target",
                                    hint="pass a datastore name or id that exists")
@@ -153,11 +160,13 @@ def _archived(st: TargetState, items: list[Obj], names: Names, ds_name: str,
 
 
 def read_target(client: Reader, *, kinds: frozenset[Kind], datastores: Iterable[str] | None,
-                archived: bool = False, progress: Progress = SILENT) -> TargetState:
-    """Read what the plan needs: ``datastores`` by name or id (None: all of them)."""
+                archived: bool = False, new: Iterable[str] = (),
+                progress: Progress = SILENT) -> TargetState:
+    """Read what the plan needs: ``datastores`` by name or id (None: all of them);
+    names in ``new`` may be missing on the target."""
     conns = list(client.paginate("/connections"))
     all_ds = list(client.paginate("/datastores"))
-    selected = select_datastores(all_ds, datastores) if datastores is not None else [
+    selected = select_datastores(all_ds, datastores, new) if datastores is not None else [
         str(d["name"]) for d in all_ds]
     wanted = set(selected)
     ds_by_name = {str(d["name"]): d for d in all_ds}
