@@ -50,7 +50,7 @@ CONTAINER_SERVER_ONLY = {
 }
 FIELD_ORDER = ("name", "transformation", "source_fields", "properties", "additional_metadata")
 FIELD_SERVER_ONLY = {"id", "created", "container_id", "container", "last_editor_id",
-                     "last_editor", "transformation_type", "status"}
+                     "last_editor", "transformation_type", "status", "type", "global_tags"}
 CHECK_KEYS = ("rule_type", "description", "container", "fields", "coverage", "filter",
               "anomaly_message_field", "properties", "tags", "status", "additional_metadata")
 
@@ -88,9 +88,11 @@ def connection_body(obj: Mapping[str, Any]) -> Body:
     body = {k: v for k, v in obj.items() if k not in CONNECTION_SERVER_ONLY}
     name = str(obj.get("name", ""))
     for key in SECRET_KEYS:
-        if key in body:
+        if key in body and body[key] is None:
+            del body[key]
+        elif key in body:
             body[key] = placeholder(name, key)
-    is_dfs = obj.get("connection_type") == "dfs" or "uri" in obj
+    is_dfs = obj.get("connection_type") == "dfs" or bool(obj.get("uri"))
     if body.get("username") and not body.get("secrets_manager") and not is_dfs:
         body.setdefault("password", placeholder(name, "password"))
     if body.get("access_key"):
@@ -189,6 +191,8 @@ def computed_field_body(obj: Mapping[str, Any], lookup: Names) -> Body:
                                  for f in obj["source_fields"]]
     if "properties" in obj:
         body["properties"] = properties_by_name(obj["properties"], lookup)
+    if obj.get("global_tags"):
+        body["tags"] = names(obj["global_tags"])
     return ordered(body, FIELD_ORDER)
 
 

@@ -75,7 +75,7 @@ KEYS: dict[Kind, dict[str, tuple[str, bool]]] = {
         "enrichment_remediation_strategy": (STR, False),
         "high_count_rollup_threshold": (NUM, False), "enrich_datastore_name": (STR, False),
         "trigger_sync": (BOOL, False), "description": (STR, False), "type": (STR, False),
-        "store_type": (STR, False),
+        "store_type": (STR, False), "root_path": (STR, False),
     },
     "container": {
         "container_type": (STR, True), "name": (STR, True), "datastore_name": (STR, False),
