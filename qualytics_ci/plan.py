@@ -12,7 +12,7 @@ from typing import Any
 
 from .diff import comparable, diff
 from .errors import QualyticsCIError
-from .model import Body, Config, Datastore, Entity, Key
+from .model import UID_KEY, Body, Config, Datastore, Entity, Key
 from .normalize import SECRET_KEYS
 from .results import Change, FieldChange, Kind, Plan
 from .schema import Issue, raise_if_errors
@@ -82,7 +82,19 @@ def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
                  if v not in (None, [], {}, "") or k in SECRET_KEYS)
 
 
+def with_uid(entity: Entity, body: Body) -> Body:
+    """A check body carrying its uid in the metadata (derived uids are stored on import)."""
+    if entity.kind != "check":
+        return body
+    meta = body.get("additional_metadata")
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    if meta.get(UID_KEY) != entity.ident:
+        meta = {UID_KEY: entity.ident, **{k: v for k, v in meta.items() if k != UID_KEY}}
+    return {**body, "additional_metadata": meta}
+
+
 def _step(entity: Entity, body: Body, target: TargetState) -> Step:
+    body = with_uid(entity, body)
     current = target.config.get(entity.key)
     if current is None and entity.kind == "check" and entity.key in target.archived:
         archived, archived_id = target.archived[entity.key]
