@@ -16,6 +16,11 @@ CONNECTION_DRIVERS = {
     "snowflake": ("Snowflake", "8.12.0", "Snowflake", "3.15.0"),
     "mysql": ("MySQL", "8.0.36", "MySQL Connector/J", "8.3.0"),
 }
+JDBC_KEYS = ("host", "port", "username", "parameters", "jdbc_fetch_size", "max_parallelization",
+             "secrets_manager", "catalog", "catalog_type")
+DFS_KEYS = ("uri", "access_key", "secrets_manager", "parameters")
+ALL_LOCATION_KEYS = frozenset(JDBC_KEYS + DFS_KEYS)
+ALWAYS = ("host", "port", "username", "parameters", "uri", "secrets_manager")
 
 
 def _public(rec: Record) -> dict[str, Any]:
@@ -55,7 +60,9 @@ def container_stub(store: Store, ident: int) -> dict[str, Any] | None:
 
 def connection(store: Store, rec: Record) -> dict[str, Any]:
     """GET /connections/{id}: no secrets; derived ``connection_type`` and driver info."""
-    out = _public(rec)
+    own = JDBC_KEYS if rec["connection_type"] == "jdbc" else DFS_KEYS
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ALL_LOCATION_KEYS or (k in own and (v is not None or k in ALWAYS))}
     product = CONNECTION_DRIVERS.get(rec["type"], (rec["type"], None, None, None))
     out.update(product_name=product[0], product_version=product[1], driver_name=product[2],
                driver_version=product[3])
@@ -65,14 +72,16 @@ def connection(store: Store, rec: Record) -> dict[str, Any]:
 
 
 def datastore(store: Store, rec: Record) -> dict[str, Any]:
-    """GET /datastores/{id}: ``connection_id`` and ``connection`` stub, tag/team objects, counts."""
-    out = {k: v for k, v in _public(rec).items() if k not in ("tags", "teams")}
+    """GET /datastores/{id}: ``connection_id``, tag and team objects, counts."""
     conn = store.connection(rec["connection_id"])
+    # location keys of the other store kind are absent, as on the platform
+    other = ("root_path",) if conn["connection_type"] == "jdbc" else ("database", "schema")
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ("tags", "teams", "enrich_datastore_id", *other)}
     containers = store.containers_of(rec["id"])
     teams = {t["name"]: t for t in store.table("teams").values()}
     out.update(
         type=conn["type"], store_type=conn["connection_type"], connected=True, favorite=False,
-        connection={"id": conn["id"], "name": conn["name"], "type": conn["type"]},
         host=conn.get("host"), port=conn.get("port"), username=conn.get("username"),
         global_tags=tags(store, rec["tags"]),
         teams=[{"id": teams[n]["id"], "name": n} if n in teams else {"name": n}
@@ -111,11 +120,11 @@ def _field_index(store: Store, container_id: int) -> dict[str, dict[str, Any]]:
 
 def computed_field(store: Store, rec: Record) -> dict[str, Any]:
     """A computed field: ``transformation_type``, ``source_fields`` as objects."""
-    out = {k: v for k, v in _public(rec).items() if k not in ("tags", "field_id")}
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ("tags", "field_id", "type", "status")}
     index = _field_index(store, rec["container_id"])
     out["source_fields"] = [index.get(n) or {"id": None, "name": n, "type": None}
                             for n in rec["source_fields"]]
-    out["global_tags"] = tags(store, rec["tags"])
     out["last_editor"] = user_ref(store, rec.get("last_editor_id"))
     return out
 
