@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from .api_types import Operation, ResultKind
+
 Row = Mapping[str, Any]
 
 
@@ -32,10 +34,10 @@ class PromoteAPI(Protocol):
                             status: str | None = None,
                             archived: str | None = None) -> Sequence[Row]: ...
 
-    def run_operation(self, body: Mapping[str, Any]) -> Row: ...
+    def run_operation(self, body: Mapping[str, Any]) -> Operation: ...
 
-    def get_operation(self, operation_id: int) -> Row: ...
+    def get_operation(self, operation_id: int) -> Operation: ...
 
-    def list_operation_results(self, operation_id: int, kind: str, *,
+    def list_operation_results(self, operation_id: int, kind: ResultKind, *,
                                promote_result: Sequence[str] | None = None,
                                search: str | None = None) -> Iterator[Row]: ...

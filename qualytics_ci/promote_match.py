@@ -42,8 +42,8 @@ MATCHING_RULES: dict[str, str] = {
     "files": (
         "a destination container is the copy of a source computed file when it has the same "
         "name on the destination datastore; a same-named container of another type makes the "
-        "promote fail. It is identical when select, where and group-by clauses, the mapped "
-        "file pattern and tags (plus additional tags) are equal."
+        "promote fail. It is identical when description, select, where and group-by clauses, "
+        "the mapped file pattern and tags (plus additional tags) are equal."
     ),
 }
 
@@ -134,6 +134,7 @@ def table_definition(row: Row, additional_tags: Iterable[str] = ()) -> dict[str,
 def file_definition(row: Row, pattern_id: int | None,
                     additional_tags: Iterable[str] = ()) -> dict[str, Any]:
     return {
+        "description": row.get("description"),
         "select_clause": row.get("select_clause"),
         "where_clause": row.get("where_clause"),
         "group_by_clause": row.get("group_by_clause"),

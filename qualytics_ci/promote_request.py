@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_types import ResultKind
 from .errors import QualyticsCIError
 
 
@@ -21,7 +22,7 @@ class PromoteKind:
     name: str  # the CLI spelling: checks | fields | tables | files
     operation_type: str  # the API `type`
     entity_type: str  # `entity_type` of its per-entity results
-    results_path: str  # sub-endpoint of /operations/{id}
+    results_path: ResultKind  # sub-endpoint of /operations/{id}
     noun: str  # singular, for messages
     ids_key: str | None
     tags_key: str | None

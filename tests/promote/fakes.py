@@ -71,7 +71,7 @@ class FakeAPI:
         self.calls.append(("get_operation", operation_id))
         return self.operation
 
-    def list_operation_results(self, operation_id: int, kind: str, *,
+    def list_operation_results(self, operation_id: int, kind: Any, *,
                                promote_result: Sequence[str] | None = None,
                                search: str | None = None) -> Iterator[Row]:
         self.calls.append(("list_operation_results", tuple(promote_result or ())))
