@@ -226,6 +226,20 @@ def store_kind(datastore: Mapping[str, Any]) -> str:
     return "dfs" if ctype in DFS_TYPES else "jdbc"
 
 
+def check_store_types(spec: PromoteKind, source: Ref, destination: Ref) -> None:
+    """Computed tables move between JDBC datastores, computed files between DFS ones."""
+    if not spec.store:
+        return
+    for ref, flag in ((source, "--from"), (destination, "--to")):
+        if ref.type and ref.type != spec.store:
+            raise QualyticsCIError(
+                f"{flag} {ref.name} is a {ref.type.upper()} datastore, but {spec.noun}s "
+                f"are promoted between {spec.store.upper()} datastores",
+                hint=("computed tables live on JDBC (database) datastores, computed files "
+                      "on DFS (file storage) datastores"),
+            )
+
+
 def check_resolved(resolved: ResolvedPromote) -> None:
     """Checks that need ids and types: source differs from destination, the
     datastores' store types fit, mapped containers have the right kind."""
@@ -240,16 +254,7 @@ def check_resolved(resolved: ResolvedPromote) -> None:
             f"source and destination must be different (both are {resolved.source_label})",
             hint="promote copies definitions from one place to another; pick another --to",
         )
-    if spec.store:
-        for ref, flag in ((resolved.source_datastore, "--from"),
-                          (resolved.destination_datastore, "--to")):
-            if ref.type and ref.type != spec.store:
-                raise QualyticsCIError(
-                    f"{flag} {ref.name} is a {ref.type.upper()} datastore, but {spec.noun}s "
-                    f"are promoted between {spec.store.upper()} datastores",
-                    hint=("computed tables live on JDBC (database) datastores, computed files "
-                          "on DFS (file storage) datastores"),
-                )
+    check_store_types(spec, resolved.source_datastore, resolved.destination_datastore)
     for src, _dst in resolved.mappings:
         if src.type and src.type != "computed_file":
             raise QualyticsCIError(

@@ -13,7 +13,14 @@ from typing import Any
 
 from .errors import QualyticsCIError
 from .promote_api import PromoteAPI, Row
-from .promote_request import Endpoint, PromoteOptions, Ref, ResolvedPromote, store_kind
+from .promote_request import (
+    Endpoint,
+    PromoteOptions,
+    Ref,
+    ResolvedPromote,
+    check_store_types,
+    store_kind,
+)
 
 
 def close_matches(name: str, names: Sequence[str], n: int = 5) -> list[str]:
@@ -115,6 +122,7 @@ def resolve(api: PromoteAPI, options: PromoteOptions, src: Endpoint, dst: Endpoi
     resolver = resolver or Resolver(api)
     src_ds = resolver.datastore(src.datastore)
     dst_ds = resolver.datastore(dst.datastore)
+    check_store_types(options.spec, src_ds, dst_ds)
     src_c = resolver.container(src_ds, src.container) if src.container else None
     dst_c = resolver.container(dst_ds, dst.container) if dst.container else None
     mappings = tuple(

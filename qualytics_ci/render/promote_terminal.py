@@ -17,6 +17,19 @@ def _short(value: object, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def change_text(path: str, before: object, after: object, width: int = 40) -> str:
+    """``path: before -> after``, long strings cut to the part where they differ."""
+    if isinstance(before, str) and isinstance(after, str):
+        common = 0
+        while common < min(len(before), len(after)) and before[common] == after[common]:
+            common += 1
+        if common > 12:
+            start = common - 8
+            return (f"{path}: …{_short(before[start:], width)[1:]} -> "
+                    f"…{_short(after[start:], width)[1:]}")
+    return f"{path}: {_short(before, width)} -> {_short(after, width)}"
+
+
 def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
     """Rows as left-aligned columns (the last column is not padded)."""
     if not rows:
@@ -62,8 +75,7 @@ def render_promote_preview(preview: PromotePreview, *, max_rows: int = MAX_ROWS)
     for e in entities[:max_rows]:
         detail = e.reason or ""
         if e.fields:
-            detail = "; ".join(f"{f.path}: {_short(f.before)} -> {_short(f.after)}"
-                               for f in e.fields)
+            detail = "; ".join(change_text(f.path, f.before, f.after) for f in e.fields)
         rows.append((f"{ACTION_MARK[e.action]} {e.action}", e.source_name,
                      str(e.source_entity_id),
                      "-" if e.destination_entity_id is None else str(e.destination_entity_id),
