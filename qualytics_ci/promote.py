@@ -172,10 +172,12 @@ def _kind_of(operation: Row) -> PromoteKind:
 def run_promote(api: PromoteAPI, options: PromoteOptions, *, progress: Progress = SILENT,
                 clock: Callable[[], float] = time.monotonic,
                 sleep: Callable[[float], None] = time.sleep,
-                on_started: Callable[[int], None] | None = None) -> PromoteReport:
+                on_started: Callable[[int], None] | None = None,
+                resolver: Resolver | None = None) -> PromoteReport:
     """Prepare, start, wait and report; ``on_started(operation_id)`` is called as
-    soon as the operation exists (the Action sets its output then)."""
-    resolved = prepare(api, options)
+    soon as the operation exists (the Action sets its output then). Pass one
+    ``resolver`` to several calls to look each name up only once."""
+    resolved = prepare(api, options, resolver)
     operation = start_promote(api, resolved)
     if on_started is not None:
         on_started(int(operation["id"]))

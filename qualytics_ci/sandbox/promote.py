@@ -19,7 +19,7 @@ from typing import Any
 
 from . import auth, operations
 from .problems import ApiError, expect_dict, invalid, require_keys
-from .promote_entities import PROCESSORS, order_fields, source_stub
+from .promote_entities import PROCESSORS, VALIDATION_BATCH, order_fields, source_stub
 from .store import ARCHIVED_STATUSES, Record, Store
 
 # API type -> (promote_type, ids key, tags key, additional tags key)
@@ -32,7 +32,6 @@ TYPES: dict[str, tuple[str, str | None, str | None, str]] = {
                                "container_additional_tags"),
     "promote_computed_file": ("computed_file", None, None, "container_additional_tags"),
 }
-VALIDATION_BATCH = 10
 
 
 def _list(body: dict[str, Any], key: str | None, kind: type) -> list[Any]:
@@ -201,7 +200,7 @@ def advance(store: Store, rec: Record, now: float | None = None) -> None:
     """Process the entities whose turn has come (all of them when ``now`` is None).
 
     Entities are spread evenly over ``operation_seconds``; active check
-    promotions go in validation batches of 10. Call with the store lock held."""
+    promotions move in validation batches of 10. Call with the store lock held."""
     plan, batch = rec["_plan"], rec["_batch"]
     if now is None:
         due = len(plan)
@@ -209,13 +208,12 @@ def advance(store: Store, rec: Record, now: float | None = None) -> None:
         span = max(rec["_due"] - rec["_started"], 1e-9)
         units = (len(plan) + batch - 1) // batch
         due = min(len(plan), int(units * (now - rec["_started"]) / span) * batch)
+    if rec["_done"] >= due:
+        return
     user = store.find("users", rec["_user_id"]) or {}
-    process = PROCESSORS[rec["promote_type"]]
-    while rec["_done"] < due:
-        chunk = plan[rec["_done"]: min(rec["_done"] + batch, len(plan))]
-        for result in process(store, user, rec, chunk):
-            _record(rec, result)
-        rec["_done"] += len(chunk)
+    for result in PROCESSORS[rec["promote_type"]](store, user, rec, plan[rec["_done"]:due]):
+        _record(rec, result)
+    rec["_done"] = due
     store.touch()
 
 

@@ -28,6 +28,7 @@ from .store import LIVE_STATUSES, Record, Store, now_iso
 FROM_CHECK = "from quality check id"
 MAIN_DATASTORE = "main datastore id"
 UID = "_qualytics_check_uid"
+VALIDATION_BATCH = 10
 
 
 def source_stub(entity_type: str, rec: Record | None) -> dict[str, Any] | None:
@@ -75,15 +76,15 @@ def _check_key(rec: Record) -> tuple[Any, ...]:
             (rec.get("additional_metadata") or {}).get(UID))
 
 
-def _find_copy(store: Store, op: Record, source: Record) -> Record | None:
-    live = [c for c in store.checks_of(op["destination_container"]["id"])
-            if c["status"] in LIVE_STATUSES and c["id"] not in op["_claimed"]]
+def _find_copy(live: list[Record], op: Record, source: Record) -> Record | None:
+    """The live destination check that is ``source``'s copy (see the module docstring)."""
+    candidates = [c for c in live if c["id"] not in op["_claimed"]]
     origin = str(source["id"])
-    for c in live:
+    for c in candidates:
         if str((c.get("additional_metadata") or {}).get(FROM_CHECK)) == origin:
             return c
     others = {str(i) for i in op["_plan"]} - {origin}
-    for c in live:
+    for c in candidates:
         if (str((c.get("additional_metadata") or {}).get(FROM_CHECK)) not in others
                 and _check_key(c) == _check_key(source)):
             return c
@@ -98,13 +99,16 @@ def _copy_metadata(source: Record, op: Record) -> dict[str, Any]:
     return meta
 
 
-def promote_checks(store: Store, user: Record, op: Record, chunk: list[int]
+def promote_checks(store: Store, user: Record, op: Record, items: list[int]
                    ) -> list[dict[str, Any]]:
-    """A chunk of checks: one chunk is one validation batch when promoting as Active."""
+    """Checks in plan order; new Active checks are validated in batches of 10."""
     out: list[dict[str, Any]] = []
     dest_c = store.find("containers", op["destination_container"]["id"])
+    live = [] if dest_c is None else [c for c in store.checks_of(dest_c["id"])
+                                      if c["status"] in LIVE_STATUSES]
+    known = set() if dest_c is None else set(store.field_names(dest_c["id"]))
     created: list[tuple[Record, Record]] = []
-    for sid in chunk:
+    for sid in items:
         source = store.find("checks", sid)
         if source is None or source["status"] not in LIVE_STATUSES:
             out.append(_result("quality_check", sid, source, "failed", None,
@@ -116,8 +120,8 @@ def promote_checks(store: Store, user: Record, op: Record, chunk: list[int]
             continue
         tags = _tags(source, op)
         wanted = _check_definition(source, tags)
-        copy = _find_copy(store, op, source)
-        missing = [f for f in source["fields"] if f not in store.field_names(dest_c["id"])]
+        copy = _find_copy(live, op, source)
+        missing = [f for f in source["fields"] if f not in known]
         caveat = (f"Promoted as Draft: source fields {missing} could not be resolved on the "
                   "destination") if missing and op.get("as_draft", True) else None
         ensure_tags(store, tags)
@@ -140,8 +144,12 @@ def promote_checks(store: Store, user: Record, op: Record, chunk: list[int]
             "owner_id": None, "default_anomaly_assignee_id": None,
             "additional_metadata": _copy_metadata(source, op)})
         op["_claimed"].append(new["id"])
+        live.append(new)
         if status == "Active":
             created.append((source, new))
+            if len(created) == VALIDATION_BATCH:
+                out += _validate_batch(store, created)
+                created = []
         else:
             out.append(_result("quality_check", sid, source, "created", new, caveat))
     out += _validate_batch(store, created)
