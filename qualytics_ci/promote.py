@@ -227,6 +227,10 @@ def run_cli(args: argparse.Namespace) -> int:
         operation = start_promote(client, resolved)
         op_id = int(operation["id"])
         if args.no_wait:
+            if args.report:
+                write_report(args.report, build_report(
+                    operation, [], resolved.spec, source=resolved.source_label,
+                    destination=resolved.destination_label))
             out.write(f"Promote operation {op_id} started ({resolved.spec.operation_type}: "
                       f"{resolved.source_label} -> {resolved.destination_label}).\n"
                       f"Follow it with GET /api/operations/{op_id}\n")

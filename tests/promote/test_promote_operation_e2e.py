@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -117,12 +118,16 @@ def test_timeout_leaves_the_operation_running(sandbox: RunningSandbox, tmp_path:
     assert '"result": "running"' in report.read_text()
 
 
-def test_no_wait_prints_the_id_at_once(sandbox: RunningSandbox,
+def test_no_wait_prints_the_id_at_once(sandbox: RunningSandbox, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     set_operation_seconds(sandbox, 30)
-    assert promote(sandbox, *ORDERS, "--no-wait") == 0
+    report = tmp_path / "r.json"
+    assert promote(sandbox, *ORDERS, "--no-wait", "--report", str(report)) == 0
     out = capsys.readouterr().out
     assert out.startswith("Promote operation ") and "started" in out
+    data = json.loads(report.read_text())
+    assert data["result"] == "running" and data["status"]["total"] == 10
+    assert f"Promote operation {data['operation_id']} started" in out
 
 
 def test_run_promote_with_a_fast_poller(sandbox: RunningSandbox) -> None:
