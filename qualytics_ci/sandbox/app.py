@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from . import auth, operations, seeds, views
 from .faults import Faults, FaultsMiddleware, RequestLog
@@ -121,5 +122,9 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     async def api_error(request: Request, exc: ApiError) -> Response:
         return FastJSON({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
-    app.add_middleware(FaultsMiddleware, faults=sandbox.faults, log=sandbox.log)
+    routes = [("/api" + route.path, set(route.methods))
+              for router in (connections_router, containers_router, checks_router,
+                             operations_router, misc_router)
+              for route in router.routes if isinstance(route, APIRoute)]
+    app.add_middleware(FaultsMiddleware, faults=sandbox.faults, log=sandbox.log, routes=routes)
     return app

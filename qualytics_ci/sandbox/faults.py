@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNLOGGED = ("/api/docs", "/api/openapi.json", "/api/redoc", "/api/docs/oauth2-redirect")
@@ -128,20 +128,22 @@ class RequestLog:
 class FaultsMiddleware:
     """Pure ASGI middleware applying :class:`Faults` and filling the :class:`RequestLog`."""
 
-    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog,
+                 routes: list[tuple[str, set[str]]]) -> None:
         self.app = app
         self.faults = faults
         self.log = log
+        # (path regex, methods, template) to name requests that never reached a route
+        self.templates = [(compile_path(path)[0], methods, path) for path, methods in routes]
 
     def _template(self, scope: Scope) -> str:
         route = scope.get("route")
         if route is not None:  # routers' routes carry their path without the /api prefix
             path = str(route.path)
             return path if path.startswith("/api") else "/api" + path
-        for candidate in scope["app"].router.routes:
-            match, _ = candidate.matches(scope)
-            if match == Match.FULL:
-                return str(candidate.path)
+        for regex, methods, template in self.templates:
+            if scope["method"] in methods and regex.match(scope["path"]):
+                return template
         return str(scope["path"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
