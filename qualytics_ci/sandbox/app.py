@@ -122,7 +122,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     async def api_error(request: Request, exc: ApiError) -> Response:
         return FastJSON({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
-    routes = [("/api" + route.path, set(route.methods))
+    routes = [("/api" + route.path, set(route.methods or ()))
               for router in (connections_router, containers_router, checks_router,
                              operations_router, misc_router)
               for route in router.routes if isinstance(route, APIRoute)]
