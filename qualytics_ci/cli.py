@@ -29,7 +29,7 @@ HANDLERS: dict[str, str] = {
     "plan": "qualytics_ci.commands:not_implemented",
     "import": "qualytics_ci.commands:not_implemented",
     "drift": "qualytics_ci.commands:not_implemented",
-    "promote": "qualytics_ci.commands:not_implemented",
+    "promote": "qualytics_ci.promote:run_cli",
     "demo": "qualytics_ci.commands:not_implemented",
 }
 
