@@ -88,8 +88,8 @@ def datastore(store: Store, rec: Record) -> dict[str, Any]:
                for n in rec["teams"]],
         enrich_datastore=datastore_stub(store, rec["enrich_datastore_id"]),
         container_count=len(containers),
-        check_count=sum(1 for c in store.where("checks", datastore_id=rec["id"])
-                        if c["deleted_at"] is None),
+        check_count=sum(1 for c in store.table("checks").values()
+                        if c["datastore_id"] == rec["id"] and c["deleted_at"] is None),
         field_count=sum(len(c["fields"]) for c in containers),
         anomaly_count=0, record_count=None, score=None,
     )
@@ -129,15 +129,26 @@ def computed_field(store: Store, rec: Record) -> dict[str, Any]:
     return out
 
 
-def container(store: Store, rec: Record, *, detail: bool = True) -> dict[str, Any]:
+def check_counts(store: Store) -> dict[int, int]:
+    """Live checks per container id, in one pass (for list pages)."""
+    counts: dict[int, int] = {}
+    for chk in store.table("checks").values():
+        if chk["deleted_at"] is None:
+            counts[chk["container_id"]] = counts.get(chk["container_id"], 0) + 1
+    return counts
+
+
+def container(store: Store, rec: Record, *, detail: bool = True,
+              counts: dict[int, int] | None = None) -> dict[str, Any]:
     """A container; ``computed_fields`` included on list items and detail alike."""
     out = {k: v for k, v in _public(rec).items()
            if k not in ("tags", "fields", "datastore_id")}
-    checks = [c for c in store.where("checks", container_id=rec["id"]) if c["deleted_at"] is None]
+    if counts is None:
+        counts = {rec["id"]: len(store.checks_of(rec["id"]))}
     out.update(
         datastore=datastore_stub(store, rec["datastore_id"]), global_tags=tags(store, rec["tags"]),
         favorite=False, deleted_at=None, field_count=len(rec["fields"]),
-        check_count=len(checks), anomaly_count=0, record_count=None, metrics={},
+        check_count=counts.get(rec["id"], 0), anomaly_count=0, record_count=None, metrics={},
         cataloged=rec["container_type"] in ("table", "view", "file"),
         computed_fields=[computed_field(store, cf)
                          for cf in store.computed_fields_of(rec["id"])] if detail else [],
