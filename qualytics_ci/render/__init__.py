@@ -1,0 +1,1 @@
+"""Renderers: Plan and report objects to terminal text, markdown and JSON."""
