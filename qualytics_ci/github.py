@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -44,6 +45,8 @@ class Runner:
             "GITHUB_WORKSPACE", "")
         self.annotations: dict[str, int] = {}
         self._in_group = False
+        self._stopped: str | None = None
+        self._lock = threading.Lock()
 
     def command(self, name: str, message: str = "", **props: str | int | None) -> None:
         """Write ``::name prop=value,...::message`` (values escaped)."""
@@ -55,9 +58,20 @@ class Runner:
 
     def mask(self, value: str) -> None:
         """Ask the runner to mask ``value`` (one command per line of it)."""
+        with self._lock:
+            self._mask(value)
+
+    def _mask(self, value: str) -> None:
+        stopped = self._stopped
+        if stopped:  # resume processing just for the masks, then stop again
+            sys.stderr.flush()
+            self.stream.write(f"::{stopped}::\n")
         for line in value.splitlines():
             if line.strip():
                 self.command("add-mask", line)
+        if stopped:
+            self._stopped = self._new_token()
+            self.command("stop-commands", self._stopped)
 
     def relative(self, path: str | None) -> str | None:
         """``path`` relative to the workspace, as annotations want it."""
@@ -95,6 +109,27 @@ class Runner:
         """A plain log line, redacted."""
         self.stream.write(secrets.redact(text) + "\n")
         self.stream.flush()
+
+    @contextmanager
+    def stop_commands(self) -> Iterator[None]:
+        """Stop workflow-command processing while untrusted text is printed.
+
+        Config values and API messages could contain ``::``; masks registered
+        meanwhile briefly resume processing (see :meth:`mask`).
+        """
+        token = self._new_token()
+        self.command("stop-commands", token)
+        self._stopped = token
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            self._stopped = None
+            self.stream.write(f"::{token}::\n")
+            self.stream.flush()
+
+    def _new_token(self) -> str:
+        return uuid.uuid4().hex + uuid.uuid4().hex
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:

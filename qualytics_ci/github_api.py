@@ -42,7 +42,9 @@ class GitHubAPI:
         secrets.register(self.token)
         self.gh = Github(base_url=self.api_url.rstrip("/"), auth=Auth.Token(self.token),
                          timeout=self.timeout, per_page=100, lazy=True,
-                         retry=GithubRetry(total=2, backoff_factor=0.5))
+                         retry=GithubRetry(total=2, backoff_factor=0.5),
+                         # a run makes a handful of requests: no client-side pacing needed
+                         seconds_between_requests=None, seconds_between_writes=None)
         self.repo = self.gh.get_repo(self.repository)
 
     def upsert_comment(self, number: int, key: str, body: str) -> Outcome:
