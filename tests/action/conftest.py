@@ -10,6 +10,10 @@ from github_stub import GitHubStub
 from qualytics_ci import secrets
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: replays the image build in a fresh venv (~1 min)")
+
+
 @pytest.fixture
 def github_stub() -> Iterator[GitHubStub]:
     stub = GitHubStub()
