@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
             tokens=_tokens(args.tokens))
     except ApiError as exc:
         raise QualyticsCIError(str(exc.detail)) from exc
+    except (ValueError, KeyError) as exc:
+        raise QualyticsCIError(f"{args.state} is not a sandbox state file ({exc})",
+                               hint="remove it, or pass another --state") from exc
 
     def ready(url: str) -> None:
         tokens = sandbox.tokens()

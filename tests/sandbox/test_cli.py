@@ -42,3 +42,13 @@ def test_sandbox_command_prints_url_writes_ready_file_and_stops_on_ctrl_c(
 
 def test_bad_token_option_is_a_user_error(capsys: object) -> None:
     assert main(["sandbox", "--token", "root=x"]) == 1
+
+
+def test_unreadable_state_file_is_a_user_error(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text("not json")
+    assert main(["sandbox", "--state", str(state)]) == 1
+
+
+def test_unknown_seed_is_a_user_error() -> None:
+    assert main(["sandbox", "--seed", "nope"]) == 1

@@ -239,3 +239,14 @@ def test_reset_restores_the_seed_quickly(api: Callable[..., Api]) -> None:
     assert set(answer["tokens"]) == {"admin", "manager", "editor", "reporter"}
     names = [c["name"] for c in admin.ok("GET", "/connections")["items"]]
     assert "temp" not in names and len(names) == 6
+
+
+def test_cross_reference_must_exist(api: Callable[..., Api]) -> None:
+    admin = api()
+    ds = admin.datastore("warehouse-dev")
+    orders = admin.container(ds["id"], "orders")
+    response = admin.post("/quality-checks", json={
+        "container_id": orders["id"], "rule": "existsIn", "fields": ["customer_id"],
+        "properties": {"field_name": "customer_id", "ref_container_id": 99999}})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "properties", "ref_container_id"]
