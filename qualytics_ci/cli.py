@@ -24,11 +24,11 @@ KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,ch
 # so `qualytics-ci --help` works without the sandbox extra installed.
 HANDLERS: dict[str, str] = {
     "sandbox": "qualytics_ci.sandbox.cli:run",
-    "export": "qualytics_ci.commands:not_implemented",
-    "validate": "qualytics_ci.commands:not_implemented",
-    "plan": "qualytics_ci.commands:not_implemented",
-    "import": "qualytics_ci.commands:not_implemented",
-    "drift": "qualytics_ci.commands:not_implemented",
+    "export": "qualytics_ci.config_commands:export_cmd",
+    "validate": "qualytics_ci.config_commands:validate_cmd",
+    "plan": "qualytics_ci.config_commands:plan_cmd",
+    "import": "qualytics_ci.config_commands:import_cmd",
+    "drift": "qualytics_ci.config_commands:drift_cmd",
     "promote": "qualytics_ci.promote:run_cli",
     "demo": "qualytics_ci.commands:not_implemented",
 }
