@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,13 +23,13 @@ KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,ch
 # command -> "module:function"; the module is imported only when the command runs,
 # so `qualytics-ci --help` works without the sandbox extra installed.
 HANDLERS: dict[str, str] = {
-    "sandbox": "qualytics_ci.commands:not_implemented",
+    "sandbox": "qualytics_ci.sandbox.cli:run",
     "export": "qualytics_ci.commands:not_implemented",
     "validate": "qualytics_ci.commands:not_implemented",
     "plan": "qualytics_ci.commands:not_implemented",
     "import": "qualytics_ci.commands:not_implemented",
     "drift": "qualytics_ci.commands:not_implemented",
-    "promote": "qualytics_ci.commands:not_implemented",
+    "promote": "qualytics_ci.promote:run_cli",
     "demo": "qualytics_ci.commands:not_implemented",
 }
 
@@ -147,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+        logging.getLogger("qualytics_ci").setLevel(logging.DEBUG)
     try:
         return _handler(args.command)(args)
     except QualyticsCIError as exc:
