@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import re
 import sys
@@ -17,6 +18,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from . import cli, github, settings
 from . import secrets as registry
@@ -104,13 +106,19 @@ class Action:
         argv = cli_argv(self.inputs, str(report))
         title = f"qualytics-ci {' '.join(argv[:1])} {self.inputs.input}"
         cwd = os.getcwd()
+        printed = io.StringIO()
+        stdout = sys.stdout
         try:
             os.chdir(self.workspace)
             with self.runner.group(title), self.runner.stop_commands():
-                code = self.command(argv)
+                sys.stdout = _Tee(stdout, printed)
+                try:
+                    code = self.command(argv)
+                finally:
+                    sys.stdout = stdout
         finally:
             os.chdir(cwd)
-        return result_from_report(self.inputs, code, report)
+        return result_from_report(self.inputs, code, report, printed=printed.getvalue())
 
     def _publish(self, result: Result) -> None:
         ctx = self.context()
@@ -210,6 +218,20 @@ class Action:
                               title="qualytics-ci")
             return EXIT_CHANGES
         return EXIT_OK
+
+
+class _Tee(io.TextIOBase):
+    """Writes to the log and keeps a copy (a promote preview is only printed)."""
+
+    def __init__(self, stream: TextIO, copy: io.StringIO) -> None:
+        self.stream, self.copy = stream, copy
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def main(env: Mapping[str, str] | None = None) -> int:

@@ -29,6 +29,7 @@ class Result:
     promoted: PromoteReport | None = None
     report: Path | None = None
     drift: bool = False
+    preview: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
 
 
@@ -43,10 +44,13 @@ def _base_outputs() -> dict[str, str]:
     return out
 
 
-def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
+def result_from_report(inputs: Inputs, code: int, report: Path, *,
+                       printed: str = "") -> Result:
     """Read the report the command wrote and derive the outputs from it."""
     command = inputs.command
     out = _base_outputs()
+    if command == "promote" and inputs.dry_run:
+        return Result(command, code, "promote preview (dry run)", preview=printed, outputs=out)
     if command in ("validate", "export"):
         verb = "validated" if command == "validate" else "exported to"
         return Result(command, code, f"qualytics-ci: {verb} {inputs.input}", outputs=out)
@@ -74,7 +78,7 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         out["has-changes"] = _flag(promoted.status.get("created", 0)
                                    + promoted.status.get("updated", 0) > 0)
         out["operation-id"] = str(promoted.operation_id) if promoted.operation_id else ""
-        return Result(command, code, f"promote {promoted.type}: {promoted.result}",
+        return Result(command, code, promoted.headline(),
                       promoted=promoted, report=report, outputs=out)
     plan = results_json.plan_from_json(data)
     s = plan.summary
@@ -94,6 +98,8 @@ def sections(result: Result, ctx: md.Context) -> list[Section]:
     """The markdown document for ``result``."""
     if result.imported is not None:
         return md.import_sections(result.imported, ctx)
+    if result.preview is not None:
+        return md.promote_preview_sections(result.preview, ctx)
     if result.promoted is not None:
         return md.promote_sections(result.promoted, ctx)
     if result.plan is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from .. import secrets
 from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromoteReport
 from .fit import Fitted, Section, chars, fit, utf8_bytes
+from .promote_markdown import render_promote_markdown
 
 COMMENT_LIMIT = 65_536
 COMMENT_BUDGET = 60_000
@@ -218,28 +219,36 @@ def drift_sections(plan: Plan, ctx: Context) -> list[Section]:
     return [Section(head, essential=True), *_change_sections(plan, _words(DRIFT_WORDS))]
 
 
-PromoteRenderer = Callable[[PromoteReport, Context], list[Section]]
-
-
 def promote_sections(report: PromoteReport, ctx: Context) -> list[Section]:
-    """A promote operation: result, status counts, per-entity results (failures first)."""
-    st = report.status
-    headline = (f"Promote {report.type}: {report.result} — {st.get('created', 0)} created, "
-                f"{st.get('updated', 0)} updated, {st.get('skipped', 0)} skipped, "
-                f"{st.get('failed', 0)} failed.")
-    head = _header(ctx, "promote", headline, None)
-    head += (f"Operation `{report.operation_id}`: {code(report.source)} → "
-             f"{code(report.destination)}\n\n")
-    order = {"failed": 0, "skipped": 1, "created": 2, "updated": 3}
-    rows = [f"| {r.result} | {cell(r.entity_type)} | {cell(r.source_name)} "
-            f"(`{r.source_entity_id}`) | {cell(r.destination_entity_id)} | {cell(r.message)} |\n"
-            for r in sorted(report.results, key=lambda r: (order[r.result], r.source_name))]
-    sections = [Section(head, essential=True)]
+    """A promote operation, as the promote renderer writes it; table rows can be trimmed."""
+    text = render_promote_markdown(report, max_rows=max(1, len(report.results)))
+    head: list[str] = []
+    rows: list[str] = []
+    tail: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if rows or (head and head[-1].startswith("|---")):
+            (rows if line.startswith("| ") and not tail else tail).append(line)
+        else:
+            head.append(line)
+    table_head = [ln for ln in head if ln.startswith("|")]
+    intro = "".join(ln for ln in head if not ln.startswith("|"))
+    intro = f"### {cell(ctx.title)}: promote\n\n" + intro.replace("### ", "#### ", 1)
+    if ctx.run_url:
+        intro += f"\n[workflow run]({ctx.run_url})\n"
+    sections = [Section(intro + "\n", essential=True)]
     if rows:
-        sections.append(Section("| result | type | source | destination id | message |\n"
-                                "|---|---|---|---|---|\n", rows, footer="\n",
+        sections.append(Section("".join(table_head), rows, footer="".join(tail) + "\n",
                                 what="entities"))
     return sections
+
+
+def promote_preview_sections(preview_text: str, ctx: Context) -> list[Section]:
+    """A promote dry run: the preview the command printed, in a code block."""
+    fence = "`" * max(3, _longest_backtick_run(preview_text) + 1)
+    head = f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
+    lines = [ln + "\n" for ln in preview_text.rstrip("\n").splitlines()]
+    return [Section(head, essential=True),
+            Section(f"{fence}text\n", lines, footer=f"{fence}\n", what="preview lines")]
 
 
 def error_sections(message: str, ctx: Context, *, file: str | None = None,

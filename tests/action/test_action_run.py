@@ -201,7 +201,7 @@ def test_promote_sets_operation_id(workspace: Path, github_stub: GitHubStub) -> 
                      api_url=github_stub.url, event_name="workflow_dispatch", event={})
     assert run.code == 0, run.stdout
     assert run.outputs["operation-id"] == "77" and run.outputs["created"] == "1"
-    assert "Promote checks: success" in run.summary
+    assert "Promote ✅ success: `warehouse-dev` → `warehouse-prod`" in run.summary
 
 
 def test_bad_boolean_input_is_a_clear_error(workspace: Path, github_stub: GitHubStub) -> None:

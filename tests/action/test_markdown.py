@@ -57,8 +57,16 @@ def test_promote_lists_failed_entities_first() -> None:
                  PromoteEntity("quality_check", 2, "b_check", "failed", None, "no such field")),
         source="warehouse-dev", destination="warehouse-prod")
     text = md.summary(md.promote_sections(report, CTX), CTX).text
-    assert "Promote checks: failure — 1 created" in text
+    assert text.startswith("### qualytics-ci: promote\n\n#### Promote ❌ failure")
     assert text.index("b_check") < text.index("a_check")
+    many = PromoteReport(
+        operation_id=43, type="checks", result="success",
+        status={"total": 5000, "created": 5000, "updated": 0, "skipped": 0, "failed": 0},
+        results=tuple(PromoteEntity("quality_check", i, f"check_{i}_" + "x" * 40, "created", i)
+                      for i in range(5000)))
+    fitted = md.comment(md.promote_sections(many, CTX), CTX)
+    assert fitted.truncated and len(fitted.text) <= md.COMMENT_BUDGET
+    assert fitted.text.splitlines()[-1].startswith("> ✂️")
 
 
 def test_cells_cannot_break_the_table_or_inject_html() -> None:
