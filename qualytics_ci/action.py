@@ -155,7 +155,13 @@ class Action:
         mode = self.inputs.comment
         if mode == "never":
             return
-        number = github.pull_request_number(github.load_event(self.env.get("GITHUB_EVENT_PATH")))
+        event = github.load_event(self.env.get("GITHUB_EVENT_PATH"))
+        number = github.pull_request_number(event)
+        if (number is not None and self.env.get("GITHUB_EVENT_NAME") == "pull_request"
+                and github.is_fork_pull_request(event, self.env.get("GITHUB_REPOSITORY", ""))):
+            self.runner.warning("pull request from a fork: its token is read-only, so no "
+                                "comment; the job summary has the result", title="qualytics-ci")
+            return
         if number is None:
             if mode == "always":
                 self.runner.notice("comment: always, but this run has no pull request to "

@@ -94,9 +94,13 @@ def diff_block(change: Change, label: str) -> str:
 Label = Callable[[Change], str]
 
 
+# Archives first: the destructive rows must survive when a long table is cut.
+ROW_ORDER = {"archive": 0, "update": 1, "create": 2, "unchanged": 3}
+
+
 def _in_order(changes: Sequence[Change]) -> list[Change]:
     kinds = {k: i for i, k in enumerate(KIND_ORDER)}
-    actions = {a: i for i, a in enumerate(ACTIONS)}
+    actions = ROW_ORDER
     return sorted(changes, key=lambda c: (kinds[c.kind], actions[c.action], entity_path(c)))
 
 

@@ -97,9 +97,10 @@ def test_large_plan_comment_is_cut_by_whole_rows_under_the_limit() -> None:
     assert "Plan: 5000 to create, 5000 to update, 1000 to archive, 9000 unchanged." in fitted.text
     assert "more entries are in the [job summary](https://github.com/o/r/actions/runs/7)" \
         in fitted.text
-    # every table row kept is whole
-    rows = [ln for ln in fitted.text.splitlines() if ln.startswith("| + create")]
+    # every table row kept is whole, and archives (destructive) come first
+    rows = [ln for ln in fitted.text.splitlines() if ln.startswith("| ")]
     assert rows and all(ln.endswith("|") for ln in rows)
+    assert "| - archive |" in fitted.text
 
 
 def test_large_plan_summary_stays_under_one_mebibyte() -> None:
