@@ -1,1 +1,1 @@
-"""Renderers: Plan and Report objects to terminal text, markdown and JSON."""
+"""Renderers: Plan and report objects to terminal text, markdown and JSON."""
