@@ -177,14 +177,33 @@ class Action:
         if api is None or result.plan is None:
             return
         drifted = result.plan.has_changes
-        body = md.comment(md.drift_sections(result.plan, ctx), ctx).text
+        body = md.comment(md.drift_sections(result.plan, ctx, result.in_sync), ctx).text
         title = f"Drift detected: {self.inputs.input} ({self.inputs.comment_key})"
         outcome = api.sync_drift_issue(self.inputs.comment_key, drifted=drifted, title=title,
                                        body=body)
         self.runner.log(f"drift issue: {outcome}")
 
+    def _folder_errors(self) -> list[QualyticsCIError]:
+        """Every problem an offline validation finds in the folder, one error each.
+
+        A failing command raises one error (located at the first problem); the
+        validation is cheap and offline, so re-running it gives one annotation
+        per problem.
+        """
+        folder = self.workspace / self.inputs.input
+        if self.inputs.command == "export" or not folder.is_dir():
+            return []
+        try:
+            validate = importlib.import_module("qualytics_ci.validate")
+            _config, issues = validate.validate_folder(str(folder), os.environ, None)
+        except Exception:  # the folder may be too broken to read: keep the one error
+            return []
+        return [QualyticsCIError(i.message, file=i.file, line=i.line) for i in issues
+                if getattr(i, "level", "error") == "error"]
+
     def _fail(self, exc: QualyticsCIError) -> int:
         errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
+        errors = errors or self._folder_errors()
         for n, err in enumerate(errors or [exc]):
             if n == 10:
                 self.runner.warning(f"{len(errors) - 10} more errors: see the job summary",

@@ -30,6 +30,7 @@ class Result:
     report: Path | None = None
     drift: bool = False
     preview: str | None = None
+    in_sync: int | None = None
     outputs: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,18 +81,25 @@ def result_from_report(inputs: Inputs, code: int, report: Path, *,
         out["operation-id"] = str(promoted.operation_id) if promoted.operation_id else ""
         return Result(command, code, promoted.headline(),
                       promoted=promoted, report=report, outputs=out)
-    plan = results_json.plan_from_json(data)
+    in_sync: int | None = None
+    if command == "drift":
+        plan, in_sync = results_json.drift_from_json(data)
+    else:
+        plan = results_json.plan_from_json(data)
     s = plan.summary
     out.update({"created": str(s["create"]), "updated": str(s["update"]),
-                "archived": str(s["archive"]), "unchanged": str(s["unchanged"]),
-                "has-changes": _flag(plan.has_changes), "plan-digest": plan.digest})
+                "archived": str(s["archive"]),
+                "unchanged": str(s["unchanged"] + (in_sync or 0)),
+                "has-changes": _flag(plan.has_changes),
+                "plan-digest": plan.digest if command == "plan" else ""})
     drift = command == "drift" and plan.has_changes
     out["drift"] = _flag(drift)
     if code == EXIT_CHANGES:
         code = EXIT_OK if command == "plan" else code
     headline = plan.headline() if command == "plan" else (
         "Drift detected." if drift else "No drift.")
-    return Result(command, code, headline, plan=plan, report=report, drift=drift, outputs=out)
+    return Result(command, code, headline, plan=plan, report=report, drift=drift,
+                  in_sync=in_sync, outputs=out)
 
 
 def sections(result: Result, ctx: md.Context) -> list[Section]:
@@ -104,7 +112,7 @@ def sections(result: Result, ctx: md.Context) -> list[Section]:
         return md.promote_sections(result.promoted, ctx)
     if result.plan is not None:
         if result.command == "drift":
-            return md.drift_sections(result.plan, ctx)
+            return md.drift_sections(result.plan, ctx, result.in_sync)
         return md.plan_sections(result.plan, ctx)
     return [Section(f"### {ctx.title}: {result.command}\n\n✅ {md.cell(result.headline)}\n",
                     essential=True)]

@@ -109,13 +109,14 @@ def _kind_rows(changes: Sequence[Change], label: Label) -> list[str]:
             f"{cell(c.name)} | {code(c.file)} |\n" for c in _in_order(changes)]
 
 
-def _count_table(plan: Plan, header: Sequence[str]) -> str:
+def _count_table(plan: Plan, header: Sequence[str],
+                 actions: Sequence[str] = ACTIONS) -> str:
     lines = ["| kind | " + " | ".join(header) + " |\n",
              "|---|" + "---:|" * len(header) + "\n"]
     for kind in KIND_ORDER:
         of_kind = [c for c in plan.changes if c.kind == kind]
         if of_kind:
-            counts = [str(sum(1 for c in of_kind if c.action == a)) for a in ACTIONS]
+            counts = [str(sum(1 for c in of_kind if c.action == a)) for a in actions]
             lines.append(f"| {KIND_TITLES[kind].lower()} | " + " | ".join(counts) + " |\n")
     return "".join(lines) + "\n"
 
@@ -206,20 +207,25 @@ def _outcome_row(o: Outcome) -> str:
             f"{cell(o.message)} |\n")
 
 
-def drift_sections(plan: Plan, ctx: Context) -> list[Section]:
-    """Drift: a verdict, then every entity that differs between target and folder."""
+def drift_sections(plan: Plan, ctx: Context, in_sync: int | None = None) -> list[Section]:
+    """Drift: a verdict, then every entity that differs between target and folder.
+
+    ``plan`` is the import that would repair the drift; ``in_sync`` counts the
+    entities that match (when the plan does not list them).
+    """
     changed = [c for c in plan.changes if c.action != "unchanged"]
-    folder = code(ctx.folder) if ctx.folder else "the folder"
+    matching = plan.count("unchanged") + (in_sync or 0)
     if changed:
         noun = "entity differs" if len(changed) == 1 else "entities differ"
-        verdict = f"Drift detected: {len(changed)} {noun} between the target and the folder."
+        verdict = (f"Drift detected: {len(changed)} {noun} between the target and the folder "
+                   f"({matching} in sync).")
     else:
-        verdict = f"No drift: the target matches the folder ({len(plan.changes)} entities)."
-    head = _header(ctx, "drift", verdict, plan.digest)
+        verdict = f"No drift: the target matches the folder ({matching} entities in sync)."
+    head = _header(ctx, "drift", verdict, None)
     if changed:
-        head += _count_table(plan, [DRIFT_WORDS[a] for a in ACTIONS])
-    else:
-        head += f"Everything in scope matches {folder}.\n\n"
+        shown = ("create", "update", "archive")
+        head += _count_table(Plan(tuple(changed)), [DRIFT_WORDS[a] for a in shown], shown)
+        head += "In the field changes, `-` is the folder's value and `+` the target's.\n\n"
     return [Section(head, essential=True), *_change_sections(plan, _words(DRIFT_WORDS))]
 
 

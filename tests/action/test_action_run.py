@@ -180,7 +180,9 @@ def test_drift_issue_is_opened_then_closed(workspace: Path, github_stub: GitHubS
     issues = list(github_stub.state.issues.values())
     assert len(issues) == 1 and issues[0]["state"] == "open"
     assert issues[0]["labels"] == ["qualytics-drift"]
-    assert "Drift detected: 2 entities differ" in issues[0]["body"]
+    assert "Drift detected: 2 entities differ between the target and the folder (18 in sync)" \
+        in issues[0]["body"]
+    assert drifted.outputs["unchanged"] == "18" and drifted.outputs["plan-digest"] == ""
     clean = run_action(workspace, {**inputs, "fail-on-drift": "false"}, api_url=github_stub.url,
                        event_name="schedule", event={})
     assert clean.code == 0 and clean.outputs["drift"] == "false"

@@ -43,7 +43,8 @@ def test_import_lists_failures_before_successes() -> None:
 def test_drift_verdict_and_entities() -> None:
     plan = plan_of(10, updates=2, archives=1)
     text = md.summary(md.drift_sections(plan, CTX), CTX).text
-    assert "Drift detected: 3 entities differ" in text
+    assert "Drift detected: 3 entities differ between the target and the folder (7 in sync)" \
+        in text
     assert "| changed on target |" in text and "| only on target |" in text
     clean = md.summary(md.drift_sections(plan_of(4), CTX), CTX).text
     assert "No drift" in clean
