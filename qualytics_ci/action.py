@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import re
 import sys
@@ -17,6 +18,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from . import cli, github, settings
 from . import secrets as registry
@@ -104,13 +106,19 @@ class Action:
         argv = cli_argv(self.inputs, str(report))
         title = f"qualytics-ci {' '.join(argv[:1])} {self.inputs.input}"
         cwd = os.getcwd()
+        printed = io.StringIO()
+        stdout = sys.stdout
         try:
             os.chdir(self.workspace)
             with self.runner.group(title), self.runner.stop_commands():
-                code = self.command(argv)
+                sys.stdout = _Tee(stdout, printed)
+                try:
+                    code = self.command(argv)
+                finally:
+                    sys.stdout = stdout
         finally:
             os.chdir(cwd)
-        return result_from_report(self.inputs, code, report)
+        return result_from_report(self.inputs, code, report, printed=printed.getvalue())
 
     def _publish(self, result: Result) -> None:
         ctx = self.context()
@@ -147,7 +155,13 @@ class Action:
         mode = self.inputs.comment
         if mode == "never":
             return
-        number = github.pull_request_number(github.load_event(self.env.get("GITHUB_EVENT_PATH")))
+        event = github.load_event(self.env.get("GITHUB_EVENT_PATH"))
+        number = github.pull_request_number(event)
+        if (number is not None and self.env.get("GITHUB_EVENT_NAME") == "pull_request"
+                and github.is_fork_pull_request(event, self.env.get("GITHUB_REPOSITORY", ""))):
+            self.runner.warning("pull request from a fork: its token is read-only, so no "
+                                "comment; the job summary has the result", title="qualytics-ci")
+            return
         if number is None:
             if mode == "always":
                 self.runner.notice("comment: always, but this run has no pull request to "
@@ -163,14 +177,33 @@ class Action:
         if api is None or result.plan is None:
             return
         drifted = result.plan.has_changes
-        body = md.comment(md.drift_sections(result.plan, ctx), ctx).text
+        body = md.comment(md.drift_sections(result.plan, ctx, result.in_sync), ctx).text
         title = f"Drift detected: {self.inputs.input} ({self.inputs.comment_key})"
         outcome = api.sync_drift_issue(self.inputs.comment_key, drifted=drifted, title=title,
                                        body=body)
         self.runner.log(f"drift issue: {outcome}")
 
+    def _folder_errors(self) -> list[QualyticsCIError]:
+        """Every problem an offline validation finds in the folder, one error each.
+
+        A failing command raises one error (located at the first problem); the
+        validation is cheap and offline, so re-running it gives one annotation
+        per problem.
+        """
+        folder = self.workspace / self.inputs.input
+        if self.inputs.command == "export" or not folder.is_dir():
+            return []
+        try:
+            validate = importlib.import_module("qualytics_ci.validate")
+            _config, issues = validate.validate_folder(str(folder), os.environ, None)
+        except Exception:  # the folder may be too broken to read: keep the one error
+            return []
+        return [QualyticsCIError(i.message, file=i.file, line=i.line) for i in issues
+                if getattr(i, "level", "error") == "error"]
+
     def _fail(self, exc: QualyticsCIError) -> int:
         errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
+        errors = errors or self._folder_errors()
         for n, err in enumerate(errors or [exc]):
             if n == 10:
                 self.runner.warning(f"{len(errors) - 10} more errors: see the job summary",
@@ -210,6 +243,20 @@ class Action:
                               title="qualytics-ci")
             return EXIT_CHANGES
         return EXIT_OK
+
+
+class _Tee(io.TextIOBase):
+    """Writes to the log and keeps a copy (a promote preview is only printed)."""
+
+    def __init__(self, stream: TextIO, copy: io.StringIO) -> None:
+        self.stream, self.copy = stream, copy
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def main(env: Mapping[str, str] | None = None) -> int:

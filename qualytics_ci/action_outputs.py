@@ -29,6 +29,8 @@ class Result:
     promoted: PromoteReport | None = None
     report: Path | None = None
     drift: bool = False
+    preview: str | None = None
+    in_sync: int | None = None
     outputs: dict[str, str] = field(default_factory=dict)
 
 
@@ -43,10 +45,13 @@ def _base_outputs() -> dict[str, str]:
     return out
 
 
-def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
+def result_from_report(inputs: Inputs, code: int, report: Path, *,
+                       printed: str = "") -> Result:
     """Read the report the command wrote and derive the outputs from it."""
     command = inputs.command
     out = _base_outputs()
+    if command == "promote" and inputs.dry_run:
+        return Result(command, code, "promote preview (dry run)", preview=printed, outputs=out)
     if command in ("validate", "export"):
         verb = "validated" if command == "validate" else "exported to"
         return Result(command, code, f"qualytics-ci: {verb} {inputs.input}", outputs=out)
@@ -74,31 +79,40 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         out["has-changes"] = _flag(promoted.status.get("created", 0)
                                    + promoted.status.get("updated", 0) > 0)
         out["operation-id"] = str(promoted.operation_id) if promoted.operation_id else ""
-        return Result(command, code, f"promote {promoted.type}: {promoted.result}",
+        return Result(command, code, promoted.headline(),
                       promoted=promoted, report=report, outputs=out)
-    plan = results_json.plan_from_json(data)
+    in_sync: int | None = None
+    if command == "drift":
+        plan, in_sync = results_json.drift_from_json(data)
+    else:
+        plan = results_json.plan_from_json(data)
     s = plan.summary
     out.update({"created": str(s["create"]), "updated": str(s["update"]),
-                "archived": str(s["archive"]), "unchanged": str(s["unchanged"]),
-                "has-changes": _flag(plan.has_changes), "plan-digest": plan.digest})
+                "archived": str(s["archive"]),
+                "unchanged": str(s["unchanged"] + (in_sync or 0)),
+                "has-changes": _flag(plan.has_changes),
+                "plan-digest": plan.digest if command == "plan" else ""})
     drift = command == "drift" and plan.has_changes
     out["drift"] = _flag(drift)
     if code == EXIT_CHANGES:
         code = EXIT_OK if command == "plan" else code
     headline = plan.headline() if command == "plan" else (
         "Drift detected." if drift else "No drift.")
-    return Result(command, code, headline, plan=plan, report=report, drift=drift, outputs=out)
+    return Result(command, code, headline, plan=plan, report=report, drift=drift,
+                  in_sync=in_sync, outputs=out)
 
 
 def sections(result: Result, ctx: md.Context) -> list[Section]:
     """The markdown document for ``result``."""
     if result.imported is not None:
         return md.import_sections(result.imported, ctx)
+    if result.preview is not None:
+        return md.promote_preview_sections(result.preview, ctx)
     if result.promoted is not None:
         return md.promote_sections(result.promoted, ctx)
     if result.plan is not None:
         if result.command == "drift":
-            return md.drift_sections(result.plan, ctx)
+            return md.drift_sections(result.plan, ctx, result.in_sync)
         return md.plan_sections(result.plan, ctx)
     return [Section(f"### {ctx.title}: {result.command}\n\n✅ {md.cell(result.headline)}\n",
                     essential=True)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -57,10 +58,40 @@ def change_from_json(d: Mapping[str, Any]) -> Change:
 
 
 def plan_from_json(data: Mapping[str, Any]) -> Plan:
-    """A Plan from ``{"digest", "summary", "changes": [...]}`` (drift uses the same shape)."""
+    """A Plan from ``{"digest", "summary", "changes": [...]}``."""
     if "changes" not in data and isinstance(data.get("plan"), Mapping):
         data = data["plan"]
     return Plan(tuple(change_from_json(c) for c in data.get("changes") or ()))
+
+
+# A drift item's state, as the import that would repair it.
+DRIFT_ACTIONS: dict[str, Action] = {"only_in_folder": "create", "changed": "update",
+                                    "only_on_target": "archive", "in_sync": "unchanged"}
+
+
+def drift_from_json(data: Mapping[str, Any]) -> tuple[Plan, int]:
+    """Drift as (the plan that would repair it, number of entities in sync).
+
+    Reads the drift report (``{"drifted", "summary", "items": [{..., "state",
+    "fields": [{"path", "folder", "target"}]}]}``; field ``before`` is the folder's
+    value, ``after`` the target's); a plan-shaped file is read as a plan.
+    """
+    if "items" not in data:
+        plan = plan_from_json(data)
+        return Plan(tuple(c for c in plan.changes if c.action != "unchanged")), \
+            plan.count("unchanged")
+    changes = []
+    for item in data.get("items") or ():
+        fields = tuple(FieldChange(str(f.get("path", "")), f.get("folder", f.get("before")),
+                                   f.get("target", f.get("after")))
+                       for f in item.get("fields") or ())
+        changes.append(change_from_json({**item, "fields": [],
+                                         "action": DRIFT_ACTIONS.get(item.get("state", ""),
+                                                                     "update")}))
+        changes[-1] = replace(changes[-1], fields=fields)
+    summary = data.get("summary") or {}
+    return Plan(tuple(c for c in changes if c.action != "unchanged")), \
+        int(summary.get("in_sync", 0))
 
 
 def import_report_from_json(data: Mapping[str, Any]) -> ImportReport:

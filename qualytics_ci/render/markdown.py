@@ -16,6 +16,7 @@ from typing import Any
 from .. import secrets
 from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromoteReport
 from .fit import Fitted, Section, chars, fit, utf8_bytes
+from .promote_markdown import render_promote_markdown
 
 COMMENT_LIMIT = 65_536
 COMMENT_BUDGET = 60_000
@@ -93,9 +94,13 @@ def diff_block(change: Change, label: str) -> str:
 Label = Callable[[Change], str]
 
 
+# Archives first: the destructive rows must survive when a long table is cut.
+ROW_ORDER = {"archive": 0, "update": 1, "create": 2, "unchanged": 3}
+
+
 def _in_order(changes: Sequence[Change]) -> list[Change]:
     kinds = {k: i for i, k in enumerate(KIND_ORDER)}
-    actions = {a: i for i, a in enumerate(ACTIONS)}
+    actions = ROW_ORDER
     return sorted(changes, key=lambda c: (kinds[c.kind], actions[c.action], entity_path(c)))
 
 
@@ -104,13 +109,14 @@ def _kind_rows(changes: Sequence[Change], label: Label) -> list[str]:
             f"{cell(c.name)} | {code(c.file)} |\n" for c in _in_order(changes)]
 
 
-def _count_table(plan: Plan, header: Sequence[str]) -> str:
+def _count_table(plan: Plan, header: Sequence[str],
+                 actions: Sequence[str] = ACTIONS) -> str:
     lines = ["| kind | " + " | ".join(header) + " |\n",
              "|---|" + "---:|" * len(header) + "\n"]
     for kind in KIND_ORDER:
         of_kind = [c for c in plan.changes if c.kind == kind]
         if of_kind:
-            counts = [str(sum(1 for c in of_kind if c.action == a)) for a in ACTIONS]
+            counts = [str(sum(1 for c in of_kind if c.action == a)) for a in actions]
             lines.append(f"| {KIND_TITLES[kind].lower()} | " + " | ".join(counts) + " |\n")
     return "".join(lines) + "\n"
 
@@ -201,45 +207,58 @@ def _outcome_row(o: Outcome) -> str:
             f"{cell(o.message)} |\n")
 
 
-def drift_sections(plan: Plan, ctx: Context) -> list[Section]:
-    """Drift: a verdict, then every entity that differs between target and folder."""
+def drift_sections(plan: Plan, ctx: Context, in_sync: int | None = None) -> list[Section]:
+    """Drift: a verdict, then every entity that differs between target and folder.
+
+    ``plan`` is the import that would repair the drift; ``in_sync`` counts the
+    entities that match (when the plan does not list them).
+    """
     changed = [c for c in plan.changes if c.action != "unchanged"]
-    folder = code(ctx.folder) if ctx.folder else "the folder"
+    matching = plan.count("unchanged") + (in_sync or 0)
     if changed:
         noun = "entity differs" if len(changed) == 1 else "entities differ"
-        verdict = f"Drift detected: {len(changed)} {noun} between the target and the folder."
+        verdict = (f"Drift detected: {len(changed)} {noun} between the target and the folder "
+                   f"({matching} in sync).")
     else:
-        verdict = f"No drift: the target matches the folder ({len(plan.changes)} entities)."
-    head = _header(ctx, "drift", verdict, plan.digest)
+        verdict = f"No drift: the target matches the folder ({matching} entities in sync)."
+    head = _header(ctx, "drift", verdict, None)
     if changed:
-        head += _count_table(plan, [DRIFT_WORDS[a] for a in ACTIONS])
-    else:
-        head += f"Everything in scope matches {folder}.\n\n"
+        shown = ("create", "update", "archive")
+        head += _count_table(Plan(tuple(changed)), [DRIFT_WORDS[a] for a in shown], shown)
+        head += "In the field changes, `-` is the folder's value and `+` the target's.\n\n"
     return [Section(head, essential=True), *_change_sections(plan, _words(DRIFT_WORDS))]
 
 
-PromoteRenderer = Callable[[PromoteReport, Context], list[Section]]
-
-
 def promote_sections(report: PromoteReport, ctx: Context) -> list[Section]:
-    """A promote operation: result, status counts, per-entity results (failures first)."""
-    st = report.status
-    headline = (f"Promote {report.type}: {report.result} — {st.get('created', 0)} created, "
-                f"{st.get('updated', 0)} updated, {st.get('skipped', 0)} skipped, "
-                f"{st.get('failed', 0)} failed.")
-    head = _header(ctx, "promote", headline, None)
-    head += (f"Operation `{report.operation_id}`: {code(report.source)} → "
-             f"{code(report.destination)}\n\n")
-    order = {"failed": 0, "skipped": 1, "created": 2, "updated": 3}
-    rows = [f"| {r.result} | {cell(r.entity_type)} | {cell(r.source_name)} "
-            f"(`{r.source_entity_id}`) | {cell(r.destination_entity_id)} | {cell(r.message)} |\n"
-            for r in sorted(report.results, key=lambda r: (order[r.result], r.source_name))]
-    sections = [Section(head, essential=True)]
+    """A promote operation, as the promote renderer writes it; table rows can be trimmed."""
+    text = render_promote_markdown(report, max_rows=max(1, len(report.results)))
+    head: list[str] = []
+    rows: list[str] = []
+    tail: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if rows or (head and head[-1].startswith("|---")):
+            (rows if line.startswith("| ") and not tail else tail).append(line)
+        else:
+            head.append(line)
+    table_head = [ln for ln in head if ln.startswith("|")]
+    intro = "".join(ln for ln in head if not ln.startswith("|"))
+    intro = f"### {cell(ctx.title)}: promote\n\n" + intro.replace("### ", "#### ", 1)
+    if ctx.run_url:
+        intro += f"\n[workflow run]({ctx.run_url})\n"
+    sections = [Section(intro + "\n", essential=True)]
     if rows:
-        sections.append(Section("| result | type | source | destination id | message |\n"
-                                "|---|---|---|---|---|\n", rows, footer="\n",
+        sections.append(Section("".join(table_head), rows, footer="".join(tail) + "\n",
                                 what="entities"))
     return sections
+
+
+def promote_preview_sections(preview_text: str, ctx: Context) -> list[Section]:
+    """A promote dry run: the preview the command printed, in a code block."""
+    fence = "`" * max(3, _longest_backtick_run(preview_text) + 1)
+    head = f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
+    lines = [ln + "\n" for ln in preview_text.rstrip("\n").splitlines()]
+    return [Section(head, essential=True),
+            Section(f"{fence}text\n", lines, footer=f"{fence}\n", what="preview lines")]
 
 
 def error_sections(message: str, ctx: Context, *, file: str | None = None,

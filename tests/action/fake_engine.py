@@ -73,10 +73,21 @@ def import_(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.failed else 0
 
 
+STATES = {"create": "only_in_folder", "update": "changed", "archive": "only_on_target"}
+
+
 def drift(args: argparse.Namespace) -> int:
+    """The drift report's shape: only drifted items listed, in-sync ones counted."""
     _load_folder(args.input)
     p = _plan()
-    Path(args.json_file).write_text(json.dumps(p.to_json()))
+    items = [{**c.to_json(), "state": STATES[c.action],
+              "fields": [{"path": f.path, "folder": f.before, "target": f.after}
+                         for f in c.fields]}
+             for c in p.changes if c.action != "unchanged"]
+    summary = {"only_on_target": p.count("archive"), "changed": p.count("update"),
+               "only_in_folder": p.count("create"), "in_sync": p.count("unchanged")}
+    Path(args.json_file).write_text(json.dumps(
+        {"drifted": p.has_changes, "summary": summary, "items": items}))
     return EXIT_CHANGES if p.has_changes else 0
 
 

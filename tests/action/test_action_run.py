@@ -180,7 +180,9 @@ def test_drift_issue_is_opened_then_closed(workspace: Path, github_stub: GitHubS
     issues = list(github_stub.state.issues.values())
     assert len(issues) == 1 and issues[0]["state"] == "open"
     assert issues[0]["labels"] == ["qualytics-drift"]
-    assert "Drift detected: 2 entities differ" in issues[0]["body"]
+    assert "Drift detected: 2 entities differ between the target and the folder (18 in sync)" \
+        in issues[0]["body"]
+    assert drifted.outputs["unchanged"] == "18" and drifted.outputs["plan-digest"] == ""
     clean = run_action(workspace, {**inputs, "fail-on-drift": "false"}, api_url=github_stub.url,
                        event_name="schedule", event={})
     assert clean.code == 0 and clean.outputs["drift"] == "false"
@@ -201,7 +203,7 @@ def test_promote_sets_operation_id(workspace: Path, github_stub: GitHubStub) -> 
                      api_url=github_stub.url, event_name="workflow_dispatch", event={})
     assert run.code == 0, run.stdout
     assert run.outputs["operation-id"] == "77" and run.outputs["created"] == "1"
-    assert "Promote checks: success" in run.summary
+    assert "Promote ✅ success: `warehouse-dev` → `warehouse-prod`" in run.summary
 
 
 def test_bad_boolean_input_is_a_clear_error(workspace: Path, github_stub: GitHubStub) -> None:

@@ -43,7 +43,8 @@ def test_import_lists_failures_before_successes() -> None:
 def test_drift_verdict_and_entities() -> None:
     plan = plan_of(10, updates=2, archives=1)
     text = md.summary(md.drift_sections(plan, CTX), CTX).text
-    assert "Drift detected: 3 entities differ" in text
+    assert "Drift detected: 3 entities differ between the target and the folder (7 in sync)" \
+        in text
     assert "| changed on target |" in text and "| only on target |" in text
     clean = md.summary(md.drift_sections(plan_of(4), CTX), CTX).text
     assert "No drift" in clean
@@ -57,8 +58,16 @@ def test_promote_lists_failed_entities_first() -> None:
                  PromoteEntity("quality_check", 2, "b_check", "failed", None, "no such field")),
         source="warehouse-dev", destination="warehouse-prod")
     text = md.summary(md.promote_sections(report, CTX), CTX).text
-    assert "Promote checks: failure — 1 created" in text
+    assert text.startswith("### qualytics-ci: promote\n\n#### Promote ❌ failure")
     assert text.index("b_check") < text.index("a_check")
+    many = PromoteReport(
+        operation_id=43, type="checks", result="success",
+        status={"total": 5000, "created": 5000, "updated": 0, "skipped": 0, "failed": 0},
+        results=tuple(PromoteEntity("quality_check", i, f"check_{i}_" + "x" * 40, "created", i)
+                      for i in range(5000)))
+    fitted = md.comment(md.promote_sections(many, CTX), CTX)
+    assert fitted.truncated and len(fitted.text) <= md.COMMENT_BUDGET
+    assert fitted.text.splitlines()[-1].startswith("> ✂️")
 
 
 def test_cells_cannot_break_the_table_or_inject_html() -> None:
@@ -89,9 +98,10 @@ def test_large_plan_comment_is_cut_by_whole_rows_under_the_limit() -> None:
     assert "Plan: 5000 to create, 5000 to update, 1000 to archive, 9000 unchanged." in fitted.text
     assert "more entries are in the [job summary](https://github.com/o/r/actions/runs/7)" \
         in fitted.text
-    # every table row kept is whole
-    rows = [ln for ln in fitted.text.splitlines() if ln.startswith("| + create")]
+    # every table row kept is whole, and archives (destructive) come first
+    rows = [ln for ln in fitted.text.splitlines() if ln.startswith("| ")]
     assert rows and all(ln.endswith("|") for ln in rows)
+    assert "| - archive |" in fitted.text
 
 
 def test_large_plan_summary_stays_under_one_mebibyte() -> None:
