@@ -30,7 +30,7 @@ HANDLERS: dict[str, str] = {
     "import": "qualytics_ci.config_commands:import_cmd",
     "drift": "qualytics_ci.config_commands:drift_cmd",
     "promote": "qualytics_ci.promote:run_cli",
-    "demo": "qualytics_ci.commands:not_implemented",
+    "demo": "qualytics_ci.demo:run",
 }
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import QualyticsCIError
 
-SOURCE = "warehouse-dev"
 TARGET = "warehouse-staging"
+PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
 def _step(title: str) -> None:
@@ -35,37 +36,45 @@ def _cli(argv: Sequence[str]) -> int:
 
 
 def _edit_one_check(folder: Path) -> str:
-    """Raise the first `between`/`maxValue`-style numeric property found."""
+    """Double the first numeric property found, else reword the first description."""
     import yaml
 
-    for path in sorted(folder.glob("datastores/*/checks/*/*.yaml")):
+    files = sorted(folder.glob("datastores/*/checks/*/*.yaml"))
+    if not files:
+        raise QualyticsCIError("the demo found no check to edit")
+    for path in files:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         props = doc.get("properties") or {}
-        for key in ("max", "value"):
-            if isinstance(props.get(key), int | float) and not isinstance(props[key], bool):
-                before = props[key]
-                props[key] = before * 2 if before else 10
-                path.write_text(
-                    yaml.safe_dump(doc, default_flow_style=False, sort_keys=False,
-                                   allow_unicode=True),
-                    encoding="utf-8",
-                )
-                return f"{path.relative_to(folder)}: properties.{key} {before} -> {props[key]}"
-    raise QualyticsCIError("the demo found no numeric check property to edit")
+        key = next((k for k in ("max", "value", "min") if _is_number(props.get(k))), None)
+        if key is not None:
+            before = props[key]
+            props[key] = before * 2 if before else 10
+            _write(path, doc)
+            return f"{path.relative_to(folder)}: properties.{key} {before} -> {props[key]}"
+    path = files[0]
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    before, doc["description"] = doc.get("description"), "Reviewed in a pull request"
+    _write(path, doc)
+    return f"{path.relative_to(folder)}: description {before!r} -> {doc['description']!r}"
 
 
-def _retarget(folder: Path, source: str, target: str) -> None:
-    """Point an exported datastore folder at another datastore of the same shape."""
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _write(path: Path, doc: dict[str, Any]) -> None:
     import yaml
 
-    src = folder / "datastores" / source
-    dst = folder / "datastores" / target
-    src.rename(dst)
-    meta = dst / "_datastore.yaml"
-    doc: dict[str, Any] = yaml.safe_load(meta.read_text(encoding="utf-8"))
-    doc["name"] = target
-    meta.write_text(yaml.safe_dump(doc, default_flow_style=False, sort_keys=False),
-                    encoding="utf-8")
+    text = yaml.safe_dump(doc, default_flow_style=False, sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _set_secrets(folder: Path) -> None:
+    """Give every `${VAR}` of the exported connections a value, as CI secrets would."""
+    for path in sorted(folder.glob("connections/*.yaml")):
+        for name in sorted(set(PLACEHOLDER.findall(path.read_text(encoding="utf-8")))):
+            os.environ.setdefault(name, "sandbox-accepts-any-secret")
+            print(f"export {name}=...    # placeholder in {path.relative_to(folder)}")
 
 
 def _change_on_target(url: str, token: str) -> str:
@@ -104,30 +113,26 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QUALYTICS_URL"], os.environ["QUALYTICS_TOKEN"] = url, token
         folder = Path(tmp) / "qualytics-config"
         _step(f"Sandbox running at {url} (demo seed)")
-        steps: list[tuple[str, Callable[[], int], set[int]]] = [
-            (f"Export {SOURCE} to a folder",
-             lambda: _cli(["export", "--output", str(folder), "--datastore", SOURCE]), {0}),
-            ("Validate the folder offline",
-             lambda: _cli(["validate", "--input", str(folder)]), {0}),
-        ]
-        for title, action, ok in steps:
-            _step(title)
-            if action() not in ok:
-                return 1
-
-        _step(f"Point the folder at {TARGET} and edit one check (what a pull request does)")
-        _retarget(folder, SOURCE, TARGET)
+        _step(f"Export {TARGET} to a folder (commit it to Git)")
+        if _cli(["export", "--output", str(folder), "--datastore", TARGET]) != 0:
+            return 1
+        _step("Secrets stay ${VAR} placeholders; CI provides them")
+        _set_secrets(folder)
+        _step("Validate the folder offline")
+        if _cli(["validate", "--input", str(folder)]) != 0:
+            return 1
+        _step("Edit one check (what a pull request does)")
         print(_edit_one_check(folder))
-        for title, argv, ok in (
+        for title, argv, expected in (
             (f"Plan against {TARGET} (the pull-request comment)",
-             ["plan", "--input", str(folder), "--detailed-exitcode"], {2}),
+             ["plan", "--input", str(folder), "--detailed-exitcode"], 2),
             (f"Import into {TARGET} (merge to main)",
-             ["import", "--input", str(folder)], {0}),
+             ["import", "--input", str(folder)], 0),
             ("Plan again: nothing left to do",
-             ["plan", "--input", str(folder), "--detailed-exitcode"], {0}),
+             ["plan", "--input", str(folder), "--detailed-exitcode"], 0),
         ):
             _step(title)
-            if _cli(argv) not in ok:
+            if _cli(argv) != expected:
                 return 1
 
         _step("Someone edits a check in the UI")
