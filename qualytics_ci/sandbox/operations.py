@@ -100,6 +100,8 @@ def finish_due(store: Store) -> None:
                 store.pending.discard(ident)
             elif rec["_due"] <= stamp:
                 finish(store, rec)
+            elif rec.get("_finish") == "promote":
+                _promote_progress(store, rec, stamp)
 
 
 def abort(store: Store, user: Record, ident: int) -> Record:
@@ -110,6 +112,8 @@ def abort(store: Store, user: Record, ident: int) -> Record:
             auth.require_permission(store, user, rec["datastore_id"], "Editor",
                                     "abort operations")
         if rec["result"] == "running":
+            if rec.get("_finish") == "promote":  # entities due so far keep their results
+                _promote_progress(store, rec, time.time())
             store.pending.discard(ident)
             rec.update(result="aborted", end_time=now_iso(), message="Aborted by user")
             store.touch()
@@ -128,7 +132,8 @@ def sync(store: Store, rec: Record) -> None:
         raise ApiError(404, f"Datastore {rec['datastore_id']} no longer exists")
     conn = store.connection(ds["connection_id"])
     catalog = store.data["catalogs"].setdefault(conn["id"],
-                                                default_catalog(conn["connection_type"]))
+                                                default_catalog(conn["connection_type"],
+                                                                conn.get("host")))
     include = rec["params"].get("include")
     found = 0
     for name, spec in catalog.items():
@@ -166,4 +171,17 @@ def _refresh_fields(store: Store, container: Record, columns: list[list[str]]) -
             field["missing"] = True
 
 
-FINISHERS = {"sync": sync, "catalog": sync}
+def _promote_finish(store: Store, rec: Record) -> None:
+    from .promote import finish_promote
+
+    finish_promote(store, rec)
+
+
+def _promote_progress(store: Store, rec: Record, stamp: float) -> None:
+    """A running promote processes its entities progressively (see promote.advance)."""
+    from .promote import advance
+
+    advance(store, rec, stamp)
+
+
+FINISHERS = {"sync": sync, "catalog": sync, "promote": _promote_finish}
