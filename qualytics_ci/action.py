@@ -203,7 +203,7 @@ class Action:
 
     def _fail(self, exc: QualyticsCIError) -> int:
         errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
-        errors = errors or self._folder_errors()
+        errors = errors or (self._folder_errors() if exc.file else [])
         for n, err in enumerate(errors or [exc]):
             if n == 10:
                 self.runner.warning(f"{len(errors) - 10} more errors: see the job summary",

@@ -38,12 +38,15 @@ def raise_if_errors(issues: Iterable[Issue]) -> None:
     if not errors:
         return
     first = errors[0]
-    if len(errors) == 1:
-        raise QualyticsCIError(first.message, file=first.file, line=first.line)
-    text = f"{len(errors)} errors in the folder:\n" + "\n".join(
-        "  " + str(i).removeprefix("error: ") for i in errors
-    )
-    raise QualyticsCIError(text, file=first.file, line=first.line)
+    text = first.message
+    if len(errors) > 1:
+        text = f"{len(errors)} errors in the folder:\n" + "\n".join(
+            "  " + str(i).removeprefix("error: ") for i in errors)
+    exc = QualyticsCIError(text, file=first.file, line=first.line)
+    # One error per problem, for callers that annotate each (the GitHub Action).
+    exc.errors = [QualyticsCIError(i.message, file=i.file, line=i.line)  # type: ignore[attr-defined]
+                  for i in errors]
+    raise exc
 
 
 STR = "string"
