@@ -7,12 +7,12 @@ send, the current object and its id) next to the user-facing :class:`Change`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .diff import comparable, diff
 from .errors import QualyticsCIError
-from .model import UID_KEY, Body, Config, Datastore, Entity, Key
+from .model import UID_KEY, Body, Config, Datastore, Entity, Key, slug
 from .normalize import SECRET_KEYS
 from .results import Change, FieldChange, Kind, Plan
 from .schema import Issue, raise_if_errors
@@ -130,6 +130,28 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
     return Planned(plan, tuple(steps), tuple(_warnings(plan, target, scope)))
 
 
+def adopt_container_names(desired: Config, target: TargetState) -> Config:
+    """Computed fields of catalog tables name their container by directory only (the
+    platform CLI's layout); match ``orders_2024`` to the target's ``Orders-2024``."""
+    computed = {(c.datastore, c.name) for c in desired.containers}
+    by_slug: dict[tuple[str, str], list[str]] = {}
+    for ds, name in target.container_ids:
+        by_slug.setdefault((ds, slug(name)), []).append(name)
+    changed = False
+    fields = []
+    for f in desired.computed_fields:
+        key = (f.datastore, f.container)
+        found = by_slug.get((f.datastore, f.container), [])
+        if key not in computed and key not in target.container_ids and len(found) == 1:
+            f = replace(f, container=found[0])
+            changed = True
+        fields.append(f)
+    if not changed:
+        return desired
+    return Config.of([*desired.connections, *desired.datastores, *desired.containers,
+                      *fields, *desired.checks])
+
+
 def _warnings(plan: Plan, target: TargetState, scope: Scope) -> list[str]:
     out = []
     for change in plan.changes:
@@ -138,6 +160,9 @@ def _warnings(plan: Plan, target: TargetState, scope: Scope) -> list[str]:
             if moved:
                 out.append(f"check {change.uid}: {', '.join(sorted(moved))} cannot change in "
                            "place; import archives the check and creates a new one")
+    problem = mass_archive_problem(plan, target, scope.datastores)
+    if problem:
+        out.append(problem + "; import needs --allow-mass-archive")
     return out
 
 
