@@ -78,8 +78,10 @@ def change_for(entity: Entity, action: str, fields: tuple[FieldChange, ...] = ()
 
 def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
     shown = comparable(entity.kind, entity.body)
+    if entity.kind == "connection":  # placeholders only: the values are never in a plan
+        shown.update((k, v) for k, v in entity.body.items() if k in SECRET_KEYS)
     return tuple(FieldChange(k, None, v) for k, v in shown.items()
-                 if v not in (None, [], {}, "") or k in SECRET_KEYS)
+                 if v not in (None, [], {}, ""))
 
 
 def with_uid(entity: Entity, body: Body) -> Body:

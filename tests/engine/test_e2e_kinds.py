@@ -70,3 +70,36 @@ def test_plan_and_noop_import_of_1000_checks_read_one_page_per_100(bench: Cli) -
     assert noop.writes == {}
     assert noop.by_template == {"GET /api/connections": 1, "GET /api/datastores": 1,
                                 "GET /api/containers": 1, "GET /api/quality-checks": 11}
+
+
+def test_new_connection_secret_is_sent_never_shown_and_never_diffed(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.run("export", *DEV)
+    monkeypatch.setenv("QA_DB_PASSWORD", "very-secret-qa-pw")
+    (cli.folder / "connections/qa_db.yaml").write_text(
+        "name: qa-db\ntype: postgresql\nhost: qa-db.acme.internal\nport: 5432\n"
+        "username: qualytics\npassword: ${QA_DB_PASSWORD}\n")
+    ds = cli.folder / "datastores/warehouse_dev/_datastore.yaml"
+    qa = cli.folder / "datastores/warehouse_qa/_datastore.yaml"
+    qa.parent.mkdir()
+    qa.write_text(ds.read_text().replace("name: warehouse-dev\n", "name: warehouse-qa\n")
+                  .replace("connection_name: warehouse-dev-db", "connection_name: qa-db"))
+    scope = ["--datastore", "warehouse-qa"]
+    plan = cli.run("plan", *scope, "--json", "plan.json")
+    assert "  + create connection qa-db" in plan.out
+    assert "very-secret-qa-pw" not in plan.out + Path("plan.json").read_text()
+    assert '"${QA_DB_PASSWORD}"' in Path("plan.json").read_text()
+    with Counting(cli) as sent:
+        result = cli.run("import", *scope, "--report", "report.json")
+    assert result.code == 0, result.out + result.err
+    assert sent.writes["POST /api/connections"] == 1
+    assert "very-secret-qa-pw" not in result.out + result.err + Path("report.json").read_text()
+    monkeypatch.setenv("QA_DB_PASSWORD", "rotated-password")
+    again = cli.run("plan", *scope, "--detailed-exitcode")
+    assert again.code == 0, again.out  # secrets are write-only: never an update
+
+
+def test_datastore_selected_by_id(cli: Cli) -> None:
+    cli.run("export", "--datastore", "1")
+    assert sorted(p.name for p in (cli.folder / "datastores").iterdir()) == ["warehouse_dev"]
+    assert cli.run("plan", "--datastore", "1", "--detailed-exitcode").code == 0
