@@ -1,0 +1,301 @@
+"""HTTP client for the Qualytics API: the only module that speaks HTTP.
+
+One pooled :class:`requests.Session` per client, bearer auth, JSON in and out,
+pagination over the ``{items,total,page,size,pages}`` envelope, retries with
+exponential backoff for answers that mean "try again", and typed errors
+(:mod:`qualytics_ci.api_errors`). Writes that are not idempotent (POST, PATCH)
+are retried only when the server cannot have processed them: the connection
+was never made, or the server answered 429.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random as _random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError
+
+from . import __version__, secrets
+from .api_counter import RequestCounter
+from .api_errors import (
+    URL_HINT,
+    APIError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    Unprocessable,
+    detail_of,
+    error_for_status,
+    transport_error,
+)
+from .api_resources import Resources
+from .api_url import encode_params, normalize_url
+
+__all__ = [
+    "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
+    "ServerError", "TransportError", "Unauthorized", "Unprocessable", "normalize_url",
+]
+
+log = logging.getLogger("qualytics_ci.http")
+
+NOT_IDEMPOTENT = frozenset({"POST", "PATCH"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class _BearerAuth(requests.auth.AuthBase):
+    """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(***)"
+
+
+def _not_sent(exc: requests.RequestException) -> bool:
+    """True when the request never reached the server (no connection was made)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return True  # a failed TLS handshake happens before the request is written
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        cause: Any = exc.args[0] if exc.args else None
+        cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the cause
+        return isinstance(cause, ConnectTimeoutError)  # includes NewConnectionError and DNS
+    return False
+
+
+def _reason(exc: requests.RequestException, read_timeout: float) -> str:
+    """A short, header-free description of a transport failure."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"no answer within {read_timeout:g} s"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS/SSL error (certificate or protocol)"
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "host name not found (DNS)"
+    if "refused" in text.lower():
+        return "connection refused"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "connection failed or was closed"
+    return f"request failed ({type(exc).__name__})"
+
+
+def _retry_after(response: requests.Response, cap: float) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), capped."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    return max(0.0, min(seconds, cap))
+
+
+class Client(Resources):
+    """A connection to one Qualytics deployment, safe to share between threads."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        pool_size: int = 32,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        max_retry_after: float = 60.0,
+        verify: bool = True,
+    ) -> None:
+        self.base_url = normalize_url(url)
+        self.host = urlsplit(self.base_url).netloc
+        secrets.register(token)
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._random = random
+        self.counter = RequestCounter()
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.auth = _BearerAuth(token)
+        session.verify = verify
+        session.headers.update(
+            {"User-Agent": f"qualytics-ci/{__version__}", "Accept": "application/json"}
+        )
+        self._session = session
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._random())
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one API call (retrying where safe); the decoded JSON answer, or None."""
+        method = method.upper()
+        path = path if path.startswith("/") else f"/{path}"
+        url = self.base_url + path
+        query = encode_params(params)
+        idempotent = method not in NOT_IDEMPOTENT
+        attempt = 0
+        while True:
+            attempt += 1
+            self.counter.add(method, path)
+            started = time.perf_counter()
+            try:
+                response = self._session.request(
+                    method, url, params=query, json=json,
+                    timeout=(self.connect_timeout, self.timeout),
+                )
+            except requests.RequestException as exc:
+                unsent = _not_sent(exc)
+                retryable = not isinstance(exc, requests.exceptions.SSLError) and isinstance(
+                    exc, requests.ConnectionError | requests.Timeout
+                    | requests.exceptions.ChunkedEncodingError
+                )
+                reason = _reason(exc, self.timeout)
+                log.debug("%s %s -> %s", method, path, reason)
+                if retryable and (idempotent or unsent) and attempt <= self.max_retries:
+                    self._pause(self.backoff(attempt), method, path, reason)
+                    continue
+                raise transport_error(
+                    method, path, host=self.host, reason=reason, attempts=attempt,
+                    maybe_applied=not idempotent and not unsent,
+                ) from exc
+            status = response.status_code
+            log.debug("%s %s -> %d in %.0f ms", method, path, status,
+                      (time.perf_counter() - started) * 1000)
+            if status < 400:
+                return self._decode(method, path, response)
+            retry = status == 429 or (status in RETRY_STATUSES and idempotent)
+            if retry and attempt <= self.max_retries:
+                delay = _retry_after(response, self.max_retry_after) if status == 429 else None
+                self._pause(self.backoff(attempt) if delay is None else delay, method, path,
+                            f"HTTP {status}")
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            raise error_for_status(
+                method, path, status, detail_of(body, response.text),
+                host=self.host, body=json, attempts=attempt,
+            )
+
+    def _pause(self, delay: float, method: str, path: str, why: str) -> None:
+        log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
+        self._sleep(delay)
+
+    def _decode(self, method: str, path: str, response: requests.Response) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise APIError(
+                f"{method} {path}: {self.host} answered {response.status_code} with something"
+                " that is not JSON (is this the API address?)",
+                method=method, path=path, status=response.status_code, hint=URL_HINT,
+            ) from None
+
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, *, json: Any = None,
+             params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("POST", path, params=params, json=json)
+
+    def put(self, path: str, *, json: Any = None,
+            params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PUT", path, params=params, json=json)
+
+    def patch(self, path: str, *, json: Any = None,
+              params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PATCH", path, params=params, json=json)
+
+    def delete(self, path: str, *, params: Mapping[str, Any] | None = None,
+               json: Any = None) -> Any:
+        return self.request("DELETE", path, params=params, json=json)
+
+    def paginate(
+        self, path: str, params: Mapping[str, Any] | None = None, *, size: int = 100
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated list, page by page (``page`` is 1-based).
+
+        Stops at ``page * size >= total`` or an empty page; also stops when a
+        page brings nothing new, so a server that ignores ``page`` cannot make
+        this loop forever.
+        """
+        seen: set[Any] = set()
+        previous: list[Any] | None = None
+        page = 1
+        while True:
+            body = self.get(path, params={**(params or {}), "page": page, "size": size})
+            if isinstance(body, list):  # an unpaginated answer: everything at once
+                yield from body
+                return
+            body = body if isinstance(body, dict) else {}
+            items: list[dict[str, Any]] = body.get("items") or []
+            ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+            keyed = all(i is not None for i in ids)
+            if not items or items == previous or (keyed and seen.issuperset(ids)):
+                return
+            seen.update(i for i in ids if i is not None)
+            previous = items
+            yield from items
+            total = body.get("total")
+            if (isinstance(total, int) and page * size >= total) or (
+                not isinstance(total, int) and len(items) < size
+            ):
+                return
+            page += 1
