@@ -23,13 +23,13 @@ KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,ch
 # command -> "module:function"; the module is imported only when the command runs,
 # so `qualytics-ci --help` works without the sandbox extra installed.
 HANDLERS: dict[str, str] = {
-    "sandbox": "qualytics_ci.commands:not_implemented",
+    "sandbox": "qualytics_ci.sandbox.cli:run",
     "export": "qualytics_ci.commands:not_implemented",
     "validate": "qualytics_ci.commands:not_implemented",
     "plan": "qualytics_ci.commands:not_implemented",
     "import": "qualytics_ci.commands:not_implemented",
     "drift": "qualytics_ci.commands:not_implemented",
-    "promote": "qualytics_ci.commands:not_implemented",
+    "promote": "qualytics_ci.promote:run_cli",
     "demo": "qualytics_ci.commands:not_implemented",
 }
 

@@ -172,6 +172,26 @@ class PromoteReport:
     source: str = ""
     destination: str = ""
 
+    def count(self, result: PromoteEntityResult) -> int:
+        """Entities with this result (from the operation's status when it has it)."""
+        if result in self.status:
+            return int(self.status[result])
+        return sum(1 for r in self.results if r.result == result)
+
+    @property
+    def total(self) -> int:
+        return int(self.status.get("total", len(self.results)))
+
+    def failures_first(self) -> list[PromoteEntity]:
+        """Entities with failures first, then by result, then by source id."""
+        order = {"failed": 0, "created": 1, "updated": 2, "skipped": 3}
+        return sorted(self.results, key=lambda r: (order.get(r.result, 9), r.source_entity_id))
+
+    def headline(self) -> str:
+        c = {r: self.count(r) for r in ("created", "updated", "skipped", "failed")}
+        return (f"Promote {self.result}: {c['created']} created, {c['updated']} updated, "
+                f"{c['skipped']} skipped, {c['failed']} failed (of {self.total}).")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "operation_id": self.operation_id,
@@ -181,4 +201,67 @@ class PromoteReport:
             "destination": self.destination,
             "status": dict(self.status),
             "results": [r.to_json() for r in self.results],
+        }
+
+
+PreviewAction = Literal["create", "update", "skip", "fail", "excluded"]
+
+
+@dataclass(frozen=True)
+class PreviewEntity:
+    """What a promote would do to one source entity, as far as can be told."""
+
+    source_entity_id: int
+    source_name: str
+    action: PreviewAction
+    reason: str | None = None
+    destination_entity_id: int | None = None
+    fields: tuple[FieldChange, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_entity_id": self.source_entity_id,
+            "source_name": self.source_name,
+            "action": self.action,
+            "reason": self.reason,
+            "destination_entity_id": self.destination_entity_id,
+            "fields": [f.to_json() for f in self.fields],
+        }
+
+
+@dataclass(frozen=True)
+class PromotePreview:
+    """A promote's dry run: the resolved request and the expected per-entity outcome.
+
+    ``certain`` lists what was read from the API as fact; ``estimates`` what is
+    a prediction (matching destination copies, validation outcomes)."""
+
+    type: str
+    source: str
+    destination: str
+    request: dict[str, Any]
+    entities: tuple[PreviewEntity, ...]
+    certain: tuple[str, ...] = ()
+    estimates: tuple[str, ...] = ()
+
+    def count(self, action: PreviewAction) -> int:
+        return sum(1 for e in self.entities if e.action == action)
+
+    def headline(self) -> str:
+        c = {a: self.count(a) for a in ("create", "update", "skip", "fail", "excluded")}
+        return (f"Promote preview: {c['create']} to create, {c['update']} to update, "
+                f"{c['skip']} to skip, {c['fail']} expected to fail, "
+                f"{c['excluded']} excluded.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "source": self.source,
+            "destination": self.destination,
+            "request": dict(self.request),
+            "summary": {a: self.count(a)
+                        for a in ("create", "update", "skip", "fail", "excluded")},
+            "entities": [e.to_json() for e in self.entities],
+            "certain": list(self.certain),
+            "estimates": list(self.estimates),
         }

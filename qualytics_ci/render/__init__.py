@@ -1,0 +1,1 @@
+"""Renderers: Plan and Report objects to terminal text, markdown and JSON."""

@@ -1,0 +1,46 @@
+"""Promote reports as markdown, for the Action's job summary and PR comment."""
+
+from __future__ import annotations
+
+from ..results import PromoteReport
+
+MAX_ROWS = 250
+ICON = {"failed": "❌", "created": "🆕", "updated": "✏️", "skipped": "⏭️"}
+OUTCOME = {"success": "✅ success", "failure": "❌ failure", "aborted": "⚠️ aborted",
+           "running": "⏳ still running"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ") if text is not None else ""
+
+
+def render_promote_markdown(report: PromoteReport, *, max_rows: int = MAX_ROWS) -> str:
+    """Headline with status counts, then every entity, failures first, in a table.
+
+    Tables longer than ``max_rows`` are cut with a note; failures come first, so
+    they are never the part that is cut."""
+    counts = {r: report.count(r) for r in ("created", "updated", "skipped", "failed")}
+    lines = [
+        f"### Promote {OUTCOME.get(report.result, report.result)}: "
+        f"`{report.source}` → `{report.destination}`",
+        "",
+        f"Operation **#{report.operation_id}** (`{report.type}`): "
+        f"**{counts['created']}** created, **{counts['updated']}** updated, "
+        f"**{counts['skipped']}** skipped, **{counts['failed']}** failed "
+        f"(of {report.total}).",
+    ]
+    if report.result == "aborted":
+        lines += ["", "The operation was aborted; entities processed before the abort keep "
+                      "their result."]
+    entities = report.failures_first()
+    if entities:
+        lines += ["", "| result | source | source id | destination id | message |",
+                  "|---|---|---|---|---|"]
+        for e in entities[:max_rows]:
+            dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
+            lines.append(f"| {ICON.get(e.result, '')} {e.result} | {_cell(e.source_name)} | "
+                         f"{e.source_entity_id} | {dest} | {_cell(e.message)} |")
+        if len(entities) > max_rows:
+            lines += ["", f"_… {len(entities) - max_rows} more entities not shown; the JSON "
+                          "report has all of them._"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,78 @@
+"""Reports from operations: failures never lost, exit codes, renderers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from qualytics_ci.promote_report import build_report, collect_results, exit_code
+from qualytics_ci.promote_request import KINDS
+from qualytics_ci.render.promote_markdown import render_promote_markdown
+from qualytics_ci.render.promote_terminal import render_promote_report
+
+from .fakes import FakeAPI
+
+
+def row(sid: int, result: str, message: str | None = None) -> dict[str, Any]:
+    return {"source_entity_id": sid, "entity_type": "quality_check", "result": result,
+            "source_entity": {"id": sid, "rule_type": "notNull", "fields": [{"name": "id"}]},
+            "destination_entity_id": None if result == "failed" else sid + 100,
+            "message": message}
+
+
+def operation(result: str = "success", **status: int) -> dict[str, Any]:
+    return {"id": 7, "type": "promote", "result": result, "end_time": "t",
+            "status": {"total": sum(status.values()), **status},
+            "container": {"id": 1, "name": "orders"},
+            "destination_container": {"id": 2, "name": "orders"}}
+
+
+def test_failed_results_are_fetched_first_and_deduplicated() -> None:
+    api = FakeAPI()
+    api.results = [row(1, "created"), row(2, "failed", "boom"), row(3, "skipped")]
+    rows = collect_results(api, 7, KINDS["checks"])
+    assert [r["source_entity_id"] for r in rows] == [2, 1, 3]
+    assert [c for c in api.calls if c[0] == "list_operation_results"] == [
+        ("list_operation_results", ("failed",)),
+        ("list_operation_results", ("created", "updated", "skipped"))]
+
+
+def test_report_json_has_the_contract_shape() -> None:
+    report = build_report(operation(created=1, failed=1), [row(1, "created"), row(2, "failed")],
+                          KINDS["checks"], source="dev/orders", destination="prod/orders")
+    data = json.loads(json.dumps(report.to_json()))
+    assert data["operation_id"] == 7 and data["type"] == "promote_quality_check"
+    assert data["status"] == {"total": 2, "created": 1, "updated": 0, "skipped": 0, "failed": 1}
+    assert data["results"][0] == {
+        "entity_type": "quality_check", "source_entity_id": 1, "source_name": "notNull(id)",
+        "result": "created", "destination_entity_id": 101, "message": None}
+
+
+def test_exit_codes() -> None:
+    kind = KINDS["checks"]
+    ok = build_report(operation(created=1), [row(1, "created")], kind)
+    some = build_report(operation(created=1, failed=1), [row(1, "created"), row(2, "failed")],
+                        kind)
+    all_failed = build_report(operation("failure", failed=1), [row(2, "failed")], kind)
+    aborted = build_report(operation("aborted", created=1), [row(1, "created")], kind)
+    assert [exit_code(r) for r in (ok, some, all_failed, aborted)] == [0, 3, 1, 1]
+
+
+def test_terminal_and_markdown_put_failures_first() -> None:
+    report = build_report(operation(created=1, failed=1),
+                          [row(1, "created"), row(2, "failed", "Validation | failed")],
+                          KINDS["checks"])
+    text = render_promote_report(report)
+    assert text.index("! failed") < text.index("+ created")
+    assert "1 created, 0 updated, 0 skipped, 1 failed (of 2)" in text
+    md = render_promote_markdown(report)
+    assert md.index("failed |") < md.index("created |")
+    assert "Validation \\| failed" in md
+    assert "**1** created" in md
+
+
+def test_markdown_truncates_successes_not_failures() -> None:
+    rows = [row(i, "created") for i in range(1, 50)] + [row(99, "failed", "x")]
+    report = build_report(operation(created=49, failed=1), rows, KINDS["checks"])
+    md = render_promote_markdown(report, max_rows=5)
+    assert "| 99 |" in md and "45 more entities not shown" in md
