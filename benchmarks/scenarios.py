@@ -53,8 +53,18 @@ class Measurement:
     def total(self) -> int:
         return int(self.requests.get("total", 0))
 
+    def add_check(self, text: str) -> None:
+        self.check = f"{self.check}; {text}" if self.check else text
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _headline(path: Path) -> str:
+    """qualytics-ci's summary line (``Plan: ...`` / ``Import: ...``), if it printed one."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = [line.strip() for line in lines if line.startswith(("Plan:", "Import:", "Exported"))]
+    return " ".join(found)[-300:]
 
 
 def _tail(path: Path, lines: int = 6) -> str:
@@ -107,6 +117,8 @@ class Bench:
         )
         if code:
             m.note = _tail(log)
+        elif tool.name == OURS:
+            m.check = _headline(log)
         print(f" {wall:8.2f} s {used.total:7d} requests"
               f"{'' if m.ok else f'  exit {code}'}", file=sys.stderr)
         self.results.append(m)
@@ -116,7 +128,7 @@ class Bench:
         """Count the checks the target ends with, and their distinct uids."""
         uids = self.sandbox.check_uids(datastore_id)
         dupes = sum(c - 1 for c in Counter(uids).values() if c > 1)
-        m.check = f"{len(uids)} checks, {len(set(uids))} distinct uids"
+        m.add_check(f"{len(uids)} checks, {len(set(uids))} distinct uids")
         if len(uids) != expected or dupes:
             m.ok = False
             m.note = (m.note + f" expected {expected} checks, found {len(uids)} "
@@ -148,7 +160,7 @@ class Bench:
         m = self.measure("export", tool, [tool.export(out, SOURCE, self.source_id)],
                          floor.export(self.n))
         files = folders.check_files(out)
-        m.check = f"{len(files)} check files"
+        m.add_check(f"{len(files)} check files")
         if len(files) != self.n:
             m.ok = False
             m.note = (m.note + f" expected {self.n} check files").strip()
@@ -197,7 +209,7 @@ class Bench:
         edited = folders.edit_descriptions(folder, 0.01)
         m = self.measure("plan_edited", tool, [tool.plan(folder)], floor.plan_edited(self.n),
                          folder)
-        m.check = f"{edited} check files edited"
+        m.add_check(f"{edited} check files edited")
 
     def promote(self, tool: Tool) -> None:
         self.sandbox.reset()
