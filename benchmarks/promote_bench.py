@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qualytics_ci.client import Client
-from qualytics_ci.promote import PromoteOptions, run_promote
+from qualytics_ci.promote import PromoteOptions, prepare, run_promote
+from qualytics_ci.promote_preview import preview_promote
 from qualytics_ci.promote_resolve import Resolver
 
 
@@ -69,6 +70,19 @@ def promote_all(client: Client, tables: list[str]) -> tuple[float, dict[str, int
     return time.monotonic() - started, results
 
 
+def preview_all(client: Client, tables: list[str]) -> tuple[float, dict[str, int]]:
+    """Dry-run every table; (wall seconds, entity count by predicted action)."""
+    started = time.monotonic()
+    resolver = Resolver(client)
+    actions: dict[str, int] = {}
+    for table in tables:
+        options = PromoteOptions("checks", f"bench/{table}", f"bench-twin/{table}")
+        preview = preview_promote(client, prepare(client, options, resolver))
+        for entity in preview.entities:
+            actions[entity.action] = actions.get(entity.action, 0) + 1
+    return time.monotonic() - started, actions
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="promote benchmark against the sandbox")
     parser.add_argument("--checks", type=int, default=1000)
@@ -80,9 +94,13 @@ def main() -> None:
     with sandbox(f"bench:{args.checks}", args.latency_ms, args.operation_seconds,
                  args.in_process) as (url, token):
         client = Client(url, token)
-        for label in ("first run (destination empty)", "second run (all identical)"):
+        runs = (("dry run (destination empty)", preview_all),
+                ("first run (destination empty)", promote_all),
+                ("second run (all identical)", promote_all),
+                ("dry run (all identical)", preview_all))
+        for label, run in runs:
             before = client.counter.snapshot()
-            elapsed, results = promote_all(client, tables)
+            elapsed, results = run(client, tables)
             after = client.counter.snapshot()
             delta = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
             print(f"{label}: {sum(delta.values())} requests, {elapsed:.2f} s wall, "

@@ -24,13 +24,13 @@ KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,ch
 # so `qualytics-ci --help` works without the sandbox extra installed.
 HANDLERS: dict[str, str] = {
     "sandbox": "qualytics_ci.sandbox.cli:run",
-    "export": "qualytics_ci.commands:not_implemented",
-    "validate": "qualytics_ci.commands:not_implemented",
-    "plan": "qualytics_ci.commands:not_implemented",
-    "import": "qualytics_ci.commands:not_implemented",
-    "drift": "qualytics_ci.commands:not_implemented",
+    "export": "qualytics_ci.config_commands:export_cmd",
+    "validate": "qualytics_ci.config_commands:validate_cmd",
+    "plan": "qualytics_ci.config_commands:plan_cmd",
+    "import": "qualytics_ci.config_commands:import_cmd",
+    "drift": "qualytics_ci.config_commands:drift_cmd",
     "promote": "qualytics_ci.promote:run_cli",
-    "demo": "qualytics_ci.commands:not_implemented",
+    "demo": "qualytics_ci.demo:run",
 }
 
 
@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=float, default=0.0)
     p.add_argument("--fail-rate", type=float, default=0.0)
     p.add_argument("--fail-seed", type=int, default=None)
+    p.add_argument("--lost-rate", type=float, default=0.0,
+                   help="fraction of writes applied but answered 502 (a lost response)")
     p.add_argument("--rate-limit", type=float, default=0.0, help="requests per second, 0 = off")
     p.add_argument("--operation-seconds", type=float, default=0.5,
                    help="how long async operations stay running")

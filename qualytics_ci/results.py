@@ -18,6 +18,7 @@ Action = Literal["create", "update", "unchanged", "archive"]
 ApplyResult = Literal["ok", "failed", "skipped"]
 PromoteEntityResult = Literal["created", "updated", "skipped", "failed"]
 PromoteOutcome = Literal["success", "failure", "aborted", "running"]
+DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
 
 KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
 
@@ -135,6 +136,65 @@ class ImportReport:
             "plan_digest": self.plan_digest,
             "summary": {r: self.count(r) for r in ("ok", "failed", "skipped")},
             "results": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    """How one entity on the target differs from the folder.
+
+    ``change`` is what an import would do about it; its field changes read
+    ``before`` = the folder's value, ``after`` = the target's.
+    """
+
+    change: Change
+    state: DriftState
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.change
+        return {
+            "kind": c.kind,
+            "datastore": c.datastore,
+            "container": c.container,
+            "name": c.name,
+            "uid": c.uid,
+            "state": self.state,
+            "fields": [{"path": f.path, "folder": f.before, "target": f.after}
+                       for f in c.fields],
+            "file": c.file,
+        }
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every entity in scope and whether the target still matches the folder."""
+
+    items: tuple[DriftItem, ...]
+
+    def count(self, state: DriftState) -> int:
+        return sum(1 for i in self.items if i.state == state)
+
+    @property
+    def drifted(self) -> bool:
+        return any(i.state != "in_sync" for i in self.items)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {s: self.count(s)
+                for s in ("only_on_target", "changed", "only_in_folder", "in_sync")}
+
+    def headline(self) -> str:
+        s = self.summary
+        if not self.drifted:
+            return f"No drift: {s['in_sync']} entities match the folder."
+        return (f"Drift: {s['only_on_target']} only on the target, {s['changed']} changed, "
+                f"{s['only_in_folder']} missing on the target, {s['in_sync']} in sync.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "drifted": self.drifted,
+            "summary": self.summary,
+            "items": [i.to_json() for i in self.items if i.state != "in_sync"],
         }
 
 

@@ -49,8 +49,9 @@ def route(monkeypatch: pytest.MonkeyPatch, module: types.ModuleType, name: str,
 
 
 def test_command_not_implemented_yet_exits_1_without_traceback(
-    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
+    monkeypatch.setitem(cli.HANDLERS, "validate", "qualytics_ci.commands:not_implemented")
     assert main(["validate"]) == 1
     err = capsys.readouterr().err
     assert "error: `qualytics-ci validate` is not implemented yet" in err

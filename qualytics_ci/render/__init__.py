@@ -1,1 +1,1 @@
-"""Renderers: Plan and Report objects to terminal text, markdown and JSON."""
+"""Renderers: terminal, markdown and JSON views of plans and reports."""

@@ -14,8 +14,9 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from . import auth, operations, seeds, views
+from .catalog import default_catalog
 from .faults import Faults, FaultsMiddleware, RequestLog
-from .problems import ApiError, expect_dict
+from .problems import ApiError, expect_dict, invalid, require_keys
 from .routes_checks import router as checks_router
 from .routes_connections import router as connections_router
 from .routes_containers import router as containers_router
@@ -93,6 +94,40 @@ def _control_routes(app: FastAPI) -> None:
         admin = auth.user_for_token(sandbox.store, request.headers.get("authorization"))
         rec = operations.abort(sandbox.store, admin, id)
         return ok(views.operation(sandbox.store, rec))
+
+    @app.post("/_sandbox/permissions", tags=["sandbox"],
+              summary="Set a seed user's team permission on one datastore")
+    async def set_permission(request: Request, body: Any = JSON_BODY) -> Response:
+        sandbox = _admin(request)
+        body = expect_dict(body)
+        require_keys(body, "user", "datastore_id")
+        perm = body.get("permission")
+        if perm is not None and perm not in auth.PERMISSIONS:
+            raise invalid(["body", "permission"], f"Input should be one of "
+                          f"{', '.join(auth.PERMISSIONS)} or null", "enum")
+        with sandbox.store.lock:
+            sandbox.store.datastore(body["datastore_id"])
+            user = next(sandbox.store.where("users", username=body["user"]), None)
+            if user is None:
+                raise invalid(["body", "user"], "Unknown user (admin, manager, editor, reporter)")
+            user["permissions"][str(body["datastore_id"])] = perm
+            sandbox.store.touch()
+        return ok(views.user(user))
+
+    @app.post("/_sandbox/catalog", tags=["sandbox"],
+              summary="Add or replace a table/file in a connection's physical catalog")
+    async def set_catalog(request: Request, body: Any = JSON_BODY) -> Response:
+        sandbox = _admin(request)
+        body = expect_dict(body)
+        require_keys(body, "connection_id", "name", "columns")
+        with sandbox.store.lock:
+            conn = sandbox.store.connection(body["connection_id"])
+            kind = body.get("type") or ("table" if conn["connection_type"] == "jdbc" else "file")
+            catalog = sandbox.store.data["catalogs"].setdefault(
+                conn["id"], default_catalog(conn["connection_type"], conn.get("host")))
+            catalog[body["name"]] = {"type": kind, "columns": [list(c) for c in body["columns"]]}
+            sandbox.store.touch()
+        return ok({"name": body["name"], "type": kind, "columns": body["columns"]})
 
     @app.post("/_sandbox/operations/finish", tags=["sandbox"],
               summary="Finish every running operation now")

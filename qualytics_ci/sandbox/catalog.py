@@ -60,9 +60,18 @@ LAKE: Catalog = {
 }
 
 
-def default_catalog(connection_type: str) -> Catalog:
-    """The catalog a new connection of this kind (``jdbc`` or ``dfs``) starts with."""
-    return copy.deepcopy(WAREHOUSE if connection_type == "jdbc" else LAKE)
+# columns that exist only on some physical hosts (the dev database is ahead of prod)
+HOST_EXTRAS: dict[str, dict[str, list[Column]]] = {
+    "dev-db.acme.internal": {"customers": [["loyalty_tier", "String"]]},
+}
+
+
+def default_catalog(connection_type: str, host: str | None = None) -> Catalog:
+    """The catalog a new connection of this kind (``jdbc`` or ``dfs``) at ``host`` sees."""
+    catalog = copy.deepcopy(WAREHOUSE if connection_type == "jdbc" else LAKE)
+    for table, columns in HOST_EXTRAS.get(host or "", {}).items():
+        catalog[table]["columns"].extend(copy.deepcopy(columns))
+    return catalog
 
 
 def _split_top_level(text: str) -> list[str]:

@@ -46,6 +46,10 @@ def _definition(store: Store, rec: Record, body: dict[str, Any]) -> None:
                       "dict_type")
     validate_check(rec["rule_type"], fields, props, body.get("filter"), body.get("coverage"),
                    store.field_names(rec["container_id"]))
+    for key, table in (("ref_container_id", "containers"), ("ref_datastore_id", "datastores")):
+        ref = props.get(key)
+        if ref is not None and (not isinstance(ref, int) or store.find(table, ref) is None):
+            raise invalid(["body", "properties", key], f"{table[:-1].capitalize()} {ref} not found")
     tags = tag_names(body)
     ensure_tags(store, tags)
     rec.update(

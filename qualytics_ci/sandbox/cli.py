@@ -41,16 +41,20 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:  # the sandbox extra is not installed
         raise QualyticsCIError("the sandbox needs FastAPI and uvicorn",
                                hint="pip install 'qualytics-ci[sandbox]'") from exc
-    if not 0 <= args.fail_rate <= 1:
-        raise QualyticsCIError("--fail-rate must be between 0 and 1")
+    for flag, value in (("--fail-rate", args.fail_rate), ("--lost-rate", args.lost_rate)):
+        if not 0 <= value <= 1:
+            raise QualyticsCIError(f"{flag} must be between 0 and 1")
     try:
         sandbox = build_sandbox(
             seed=args.seed, latency_ms=args.latency_ms, fail_rate=args.fail_rate,
             fail_seed=args.fail_seed, rate_limit=args.rate_limit,
             operation_seconds=args.operation_seconds, state=args.state,
-            tokens=_tokens(args.tokens))
+            tokens=_tokens(args.tokens), lost_rate=args.lost_rate)
     except ApiError as exc:
         raise QualyticsCIError(str(exc.detail)) from exc
+    except (ValueError, KeyError) as exc:
+        raise QualyticsCIError(f"{args.state} is not a sandbox state file ({exc})",
+                               hint="remove it, or pass another --state") from exc
 
     def ready(url: str) -> None:
         tokens = sandbox.tokens()

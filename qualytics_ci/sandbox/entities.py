@@ -102,7 +102,7 @@ def create_connection(store: Store, user: Record, body: Any) -> Record:
         rec = {"name": body["name"], "type": body["type"], "connection_type": kind,
                **_connection_values(body, None)}
         store.insert("connections", rec)
-        store.data["catalogs"][rec["id"]] = default_catalog(kind)
+        store.data["catalogs"][rec["id"]] = default_catalog(kind, rec.get("host"))
         return rec
 
 

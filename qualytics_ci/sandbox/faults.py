@@ -4,7 +4,9 @@ Order for each ``/api`` request: wait ``latency_ms``; refuse with 429 (and
 ``Retry-After`` in whole seconds) above ``rate_limit`` requests per second
 (token bucket); fail a ``fail_rate`` fraction with 503 or 500 (seeded RNG,
 decided before the request is processed, so a failed write changed nothing);
-otherwise serve. Every ``/api`` request but the docs is logged with its path
+otherwise serve — except that a ``lost_rate`` fraction of writes is applied and
+then answered with 502, as when a proxy loses the response (the client cannot
+know whether its write happened).  Every ``/api`` request but the docs is logged with its path
 template; ``/_sandbox`` control requests are neither faulted nor logged.
 """
 
@@ -33,6 +35,7 @@ class Faults:
     latency_ms: float = 0.0
     fail_rate: float = 0.0
     rate_limit: float = 0.0
+    lost_rate: float = 0.0
     fail_seed: int | None = None
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _tokens: float = 0.0
@@ -46,7 +49,7 @@ class Faults:
     def update(self, settings: dict[str, Any]) -> None:
         """Apply new settings (keys latency_ms, fail_rate, rate_limit, fail_seed)."""
         with self._lock:
-            for key in ("latency_ms", "fail_rate", "rate_limit"):
+            for key in ("latency_ms", "fail_rate", "rate_limit", "lost_rate"):
                 if settings.get(key) is not None:
                     setattr(self, key, float(settings[key]))
             if "fail_seed" in settings:
@@ -58,7 +61,8 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         """Current settings."""
         return {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate,
-                "rate_limit": self.rate_limit, "fail_seed": self.fail_seed}
+                "rate_limit": self.rate_limit, "lost_rate": self.lost_rate,
+                "fail_seed": self.fail_seed}
 
     def throttle(self) -> int | None:
         """Seconds to wait if this request exceeds the rate limit, else None."""
@@ -82,6 +86,17 @@ class Faults:
             if self._rng.random() >= self.fail_rate:
                 return None
             return 503 if self._rng.random() < 0.75 else 500
+
+
+    def lost(self, method: str) -> bool:
+        """True when this write's response should be lost after it is applied."""
+        if self.lost_rate <= 0 or method not in WRITES:
+            return False
+        with self._lock:
+            return self._rng.random() < self.lost_rate
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class RequestLog:
@@ -172,11 +187,20 @@ class FaultsMiddleware:
                 text = "Service temporarily unavailable" if failure == 503 else \
                     "Internal server error (injected)"
                 await _answer(send_wrapper, failure, text, [])
+            elif self.faults.lost(scope["method"]):
+                await self.app(scope, receive, _discard)
+                await _answer(send_wrapper, 502,
+                              "Bad gateway (injected: the request was applied, its answer lost)",
+                              [])
             else:
                 await self.app(scope, receive, send_wrapper)
         finally:
             self.log.add(scope["method"], path, self._template(scope), status,
                          (time.perf_counter() - start) * 1000)
+
+
+async def _discard(message: Message) -> None:
+    """Swallow a response (the write behind it stays applied)."""
 
 
 async def _answer(send: Send, status: int, detail: str,

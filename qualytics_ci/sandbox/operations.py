@@ -132,7 +132,8 @@ def sync(store: Store, rec: Record) -> None:
         raise ApiError(404, f"Datastore {rec['datastore_id']} no longer exists")
     conn = store.connection(ds["connection_id"])
     catalog = store.data["catalogs"].setdefault(conn["id"],
-                                                default_catalog(conn["connection_type"]))
+                                                default_catalog(conn["connection_type"],
+                                                                conn.get("host")))
     include = rec["params"].get("include")
     found = 0
     for name, spec in catalog.items():

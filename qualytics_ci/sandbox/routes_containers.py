@@ -36,7 +36,8 @@ async def list_containers(user: User, store: StoreDep, page_no: PageNo = 1,
              and (not name or name.lower() in c["name"].lower())
              and (not search or search.lower() in c["name"].lower())
              and (not tag or set(tag).intersection(c["tags"]))]
-    return page(items, page_no, size, lambda c: views.container(store, c))
+    counts = views.check_counts(store)
+    return page(items, page_no, size, lambda c: views.container(store, c, counts=counts))
 
 
 @router.get("/containers/listing", summary="All containers of datastores (bare array)")

@@ -14,7 +14,6 @@ import threading
 from typing import Any
 
 from . import auth, checks, containers, entities
-from .catalog import WAREHOUSE
 from .operations import start_operation
 from .problems import ApiError
 from .store import Record, Store
@@ -78,10 +77,6 @@ def _environment(store: Store, admin: Record, env: str) -> tuple[Record, Record]
         "name": f"warehouse-{env}-db", "type": "postgresql", "host": f"{env}-db.acme.internal",
         "port": 5432, "username": "qualytics_reader", "password": f"{env}-warehouse-secret",
         "parameters": {"ssl": True}})
-    catalog = copy.deepcopy(WAREHOUSE)
-    if env == "dev":  # a column that has not reached staging/prod yet
-        catalog["customers"]["columns"].append(["loyalty_tier", "String"])
-    store.data["catalogs"][wconn["id"]] = catalog
     lconn = entities.create_connection(store, admin, {
         "name": f"lake-{env}-s3", "type": "s3", "uri": f"s3://acme-lake-{env}/",
         "access_key": f"AKIASANDBOX{env.upper()}", "secret_key": f"{env}-lake-secret"})

@@ -20,7 +20,7 @@ from .store import Store, load_state
 def build_sandbox(*, seed: str = "demo", latency_ms: float = 0.0, fail_rate: float = 0.0,
                   fail_seed: int | None = None, rate_limit: float = 0.0,
                   operation_seconds: float = 0.0, state: str | None = None,
-                  tokens: dict[str, str] | None = None) -> Sandbox:
+                  tokens: dict[str, str] | None = None, lost_rate: float = 0.0) -> Sandbox:
     """A :class:`Sandbox` seeded (or restored from ``state`` when that file exists)."""
     saved = load_state(state) if state else None
     store = Store(saved if saved is not None else seeds.build(seed), state=state)
@@ -29,7 +29,8 @@ def build_sandbox(*, seed: str = "demo", latency_ms: float = 0.0, fail_rate: flo
         store.touch()
     sandbox = Sandbox(store=store, seed=seed, token_overrides=dict(tokens or {}),
                       faults=Faults(latency_ms=latency_ms, fail_rate=fail_rate,
-                                    fail_seed=fail_seed, rate_limit=rate_limit))
+                                    fail_seed=fail_seed, rate_limit=rate_limit,
+                                    lost_rate=lost_rate))
     if tokens:
         auth.replace_tokens(store, tokens)
     return sandbox
@@ -111,11 +112,12 @@ def start_sandbox(*, seed: str = "demo", host: str = "127.0.0.1", port: int = 0,
                   latency_ms: float = 0.0, fail_rate: float = 0.0, fail_seed: int | None = None,
                   rate_limit: float = 0.0, operation_seconds: float = 0.0,
                   state: str | None = None, tokens: dict[str, str] | None = None,
-                  ) -> RunningSandbox:
+                  lost_rate: float = 0.0) -> RunningSandbox:
     """Serve a sandbox in a background thread; returns once it accepts connections."""
     sandbox = build_sandbox(seed=seed, latency_ms=latency_ms, fail_rate=fail_rate,
                             fail_seed=fail_seed, rate_limit=rate_limit,
-                            operation_seconds=operation_seconds, state=state, tokens=tokens)
+                            operation_seconds=operation_seconds, state=state, tokens=tokens,
+                            lost_rate=lost_rate)
     return RunningSandbox(sandbox, host, port)
 
 

@@ -122,6 +122,10 @@ class Store:
     def where(self, table: str, **match: Any) -> Iterator[Record]:
         """Records whose keys equal every ``match`` value, in id order."""
         items = list(self.data[table].values())
+        if len(match) == 1:  # the common case, without a generator per record
+            ((key, value),) = match.items()
+            yield from [rec for rec in items if rec.get(key) == value]
+            return
         for rec in items:
             if all(rec.get(k) == v for k, v in match.items()):
                 yield rec

@@ -16,6 +16,11 @@ CONNECTION_DRIVERS = {
     "snowflake": ("Snowflake", "8.12.0", "Snowflake", "3.15.0"),
     "mysql": ("MySQL", "8.0.36", "MySQL Connector/J", "8.3.0"),
 }
+JDBC_KEYS = ("host", "port", "username", "parameters", "jdbc_fetch_size", "max_parallelization",
+             "secrets_manager", "catalog", "catalog_type")
+DFS_KEYS = ("uri", "access_key", "secrets_manager", "parameters")
+ALL_LOCATION_KEYS = frozenset(JDBC_KEYS + DFS_KEYS)
+ALWAYS = ("host", "port", "username", "parameters", "uri", "secrets_manager")
 
 
 def _public(rec: Record) -> dict[str, Any]:
@@ -55,7 +60,9 @@ def container_stub(store: Store, ident: int) -> dict[str, Any] | None:
 
 def connection(store: Store, rec: Record) -> dict[str, Any]:
     """GET /connections/{id}: no secrets; derived ``connection_type`` and driver info."""
-    out = _public(rec)
+    own = JDBC_KEYS if rec["connection_type"] == "jdbc" else DFS_KEYS
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ALL_LOCATION_KEYS or (k in own and (v is not None or k in ALWAYS))}
     product = CONNECTION_DRIVERS.get(rec["type"], (rec["type"], None, None, None))
     out.update(product_name=product[0], product_version=product[1], driver_name=product[2],
                driver_version=product[3])
@@ -65,22 +72,24 @@ def connection(store: Store, rec: Record) -> dict[str, Any]:
 
 
 def datastore(store: Store, rec: Record) -> dict[str, Any]:
-    """GET /datastores/{id}: ``connection_id`` and ``connection`` stub, tag/team objects, counts."""
-    out = {k: v for k, v in _public(rec).items() if k not in ("tags", "teams")}
+    """GET /datastores/{id}: ``connection_id``, tag and team objects, counts."""
     conn = store.connection(rec["connection_id"])
+    # location keys of the other store kind are absent, as on the platform
+    other = ("root_path",) if conn["connection_type"] == "jdbc" else ("database", "schema")
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ("tags", "teams", "enrich_datastore_id", *other)}
     containers = store.containers_of(rec["id"])
     teams = {t["name"]: t for t in store.table("teams").values()}
     out.update(
         type=conn["type"], store_type=conn["connection_type"], connected=True, favorite=False,
-        connection={"id": conn["id"], "name": conn["name"], "type": conn["type"]},
         host=conn.get("host"), port=conn.get("port"), username=conn.get("username"),
         global_tags=tags(store, rec["tags"]),
         teams=[{"id": teams[n]["id"], "name": n} if n in teams else {"name": n}
                for n in rec["teams"]],
         enrich_datastore=datastore_stub(store, rec["enrich_datastore_id"]),
         container_count=len(containers),
-        check_count=sum(1 for c in store.where("checks", datastore_id=rec["id"])
-                        if c["deleted_at"] is None),
+        check_count=sum(1 for c in store.table("checks").values()
+                        if c["datastore_id"] == rec["id"] and c["deleted_at"] is None),
         field_count=sum(len(c["fields"]) for c in containers),
         anomaly_count=0, record_count=None, score=None,
     )
@@ -111,24 +120,35 @@ def _field_index(store: Store, container_id: int) -> dict[str, dict[str, Any]]:
 
 def computed_field(store: Store, rec: Record) -> dict[str, Any]:
     """A computed field: ``transformation_type``, ``source_fields`` as objects."""
-    out = {k: v for k, v in _public(rec).items() if k not in ("tags", "field_id")}
+    out = {k: v for k, v in _public(rec).items()
+           if k not in ("tags", "field_id", "type", "status")}
     index = _field_index(store, rec["container_id"])
     out["source_fields"] = [index.get(n) or {"id": None, "name": n, "type": None}
                             for n in rec["source_fields"]]
-    out["global_tags"] = tags(store, rec["tags"])
     out["last_editor"] = user_ref(store, rec.get("last_editor_id"))
     return out
 
 
-def container(store: Store, rec: Record, *, detail: bool = True) -> dict[str, Any]:
+def check_counts(store: Store) -> dict[int, int]:
+    """Live checks per container id, in one pass (for list pages)."""
+    counts: dict[int, int] = {}
+    for chk in store.table("checks").values():
+        if chk["deleted_at"] is None:
+            counts[chk["container_id"]] = counts.get(chk["container_id"], 0) + 1
+    return counts
+
+
+def container(store: Store, rec: Record, *, detail: bool = True,
+              counts: dict[int, int] | None = None) -> dict[str, Any]:
     """A container; ``computed_fields`` included on list items and detail alike."""
     out = {k: v for k, v in _public(rec).items()
            if k not in ("tags", "fields", "datastore_id")}
-    checks = [c for c in store.where("checks", container_id=rec["id"]) if c["deleted_at"] is None]
+    if counts is None:
+        counts = {rec["id"]: len(store.checks_of(rec["id"]))}
     out.update(
         datastore=datastore_stub(store, rec["datastore_id"]), global_tags=tags(store, rec["tags"]),
         favorite=False, deleted_at=None, field_count=len(rec["fields"]),
-        check_count=len(checks), anomaly_count=0, record_count=None, metrics={},
+        check_count=counts.get(rec["id"], 0), anomaly_count=0, record_count=None, metrics={},
         cataloged=rec["container_type"] in ("table", "view", "file"),
         computed_fields=[computed_field(store, cf)
                          for cf in store.computed_fields_of(rec["id"])] if detail else [],

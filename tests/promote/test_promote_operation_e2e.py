@@ -163,3 +163,17 @@ def _loyalty_check(sandbox: RunningSandbox) -> int:
     assert customers is not None
     return next(c["id"] for c in sandbox.store.checks_of(customers)
                 if "loyalty_tier" in c["fields"])
+
+
+def test_progress_goes_to_stderr_unless_quiet(sandbox: RunningSandbox,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from qualytics_ci.cli import main
+
+    set_operation_seconds(sandbox, 0.3)
+    argv = ["promote", "--url", sandbox.url, "--token", sandbox.tokens["editor"], *ORDERS]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "promote operation" in captured.err and "/10" in captured.err
+    assert "/10" not in captured.out
+    assert main(["--quiet", *argv]) == 0
+    assert capsys.readouterr().err == ""

@@ -76,3 +76,21 @@ def test_markdown_truncates_successes_not_failures() -> None:
     report = build_report(operation(created=49, failed=1), rows, KINDS["checks"])
     md = render_promote_markdown(report, max_rows=5)
     assert "| 99 |" in md and "45 more entities not shown" in md
+
+
+def test_preview_markdown_lists_failures_first_and_the_estimates() -> None:
+    from qualytics_ci.render.promote_markdown import render_promote_preview_markdown
+    from qualytics_ci.results import FieldChange, PreviewEntity, PromotePreview
+
+    preview = PromotePreview(
+        "promote_quality_check", "dev/orders", "prod/orders", {"type": "x"},
+        (PreviewEntity(1, "notNull(id)", "create"),
+         PreviewEntity(2, "between(a)", "update", None, 9,
+                       (FieldChange("properties", {"max": 5}, {"max": 10}),)),
+         PreviewEntity(3, "unique(email)", "fail", "Validation failed: x")),
+        certain=("names resolved",), estimates=("matching | rule",))
+    md = render_promote_preview_markdown(preview)
+    assert "would **create 1**, **update 1**, skip 0; **1** expected to fail" in md
+    assert md.index("❌ fail") < md.index("🆕 create") < md.index("✏️ update")
+    assert '`properties`: {"max": 5} → {"max": 10}' in md
+    assert "**estimated:** matching \\| rule" in md

@@ -17,6 +17,7 @@ class Api:
     def __init__(self, server: RunningSandbox, role: str | None = "admin") -> None:
         self.base = server.url
         self.session = requests.Session()
+        self.session.trust_env = False  # no per-request proxy lookup in os.environ
         if role:
             self.session.headers.update(server.headers(role))
 

@@ -96,3 +96,19 @@ def test_team_permission_per_datastore(sandbox: object, api: Callable[..., Api])
     assert "Author team permission on datastore 'warehouse-prod'" in response.json()["detail"]
     assert "you have Drafter" in response.json()["detail"]
     editor.ok("POST", "/quality-checks", json={**body, "status": "Draft"})
+
+
+def test_control_endpoint_sets_a_team_permission(api: Callable[..., Api]) -> None:
+    admin, editor = api(), api("editor")
+    ds = admin.datastore("warehouse-staging")
+    orders = admin.container(ds["id"], "orders")
+    admin.ok("POST", "/_sandbox/permissions", json={"user": "editor", "datastore_id": ds["id"],
+                                                    "permission": "Drafter"})
+    body = {"container_id": orders["id"], "rule": "notNull", "fields": ["status"]}
+    assert editor.post("/quality-checks", json=body).status_code == 403
+    editor.ok("POST", "/quality-checks", json={**body, "status": "Draft"})
+    admin.ok("POST", "/_sandbox/permissions", json={"user": "editor", "datastore_id": ds["id"],
+                                                    "permission": None})
+    assert editor.get(f"/datastores/{ds['id']}").status_code == 403
+    names = [d["name"] for d in editor.ok("GET", "/datastores")["items"]]
+    assert "warehouse-staging" not in names

@@ -214,3 +214,39 @@ def test_names_are_unique(api: Callable[..., Api]) -> None:
     conn = admin.ok("GET", "/connections/1")
     assert admin.delete("/connections/1").status_code == 409
     assert conn["datastores"]
+
+
+def test_bench_seed_shape(sandbox_factory: Callable[..., Any]) -> None:
+    server = sandbox_factory(seed="bench:250")
+    admin = Api(server)
+    bench, twin = admin.datastore("bench"), admin.datastore("bench-twin")
+    assert bench["connection_id"] == twin["connection_id"]
+    tables = admin.ok("GET", "/containers/listing", params={"datastore": bench["id"]})
+    assert [t["name"] for t in tables] == ["table_0001", "table_0002", "table_0003"]
+    assert admin.ok("GET", "/quality-checks", params={"datastore": bench["id"]})["total"] == 250
+    assert admin.ok("GET", "/quality-checks", params={"datastore": twin["id"]})["total"] == 0
+    assert len(admin.ok("GET", "/containers/listing", params={"datastore": twin["id"]})) == 3
+
+
+def test_reset_restores_the_seed_quickly(api: Callable[..., Api]) -> None:
+    import time
+
+    admin = api()
+    admin.ok("POST", "/connections", json={"name": "temp", "type": "mysql"})
+    start = time.perf_counter()
+    answer = admin.ok("POST", "/_sandbox/reset")
+    assert time.perf_counter() - start < 0.5
+    assert set(answer["tokens"]) == {"admin", "manager", "editor", "reporter"}
+    names = [c["name"] for c in admin.ok("GET", "/connections")["items"]]
+    assert "temp" not in names and len(names) == 6
+
+
+def test_cross_reference_must_exist(api: Callable[..., Api]) -> None:
+    admin = api()
+    ds = admin.datastore("warehouse-dev")
+    orders = admin.container(ds["id"], "orders")
+    response = admin.post("/quality-checks", json={
+        "container_id": orders["id"], "rule": "existsIn", "fields": ["customer_id"],
+        "properties": {"field_name": "customer_id", "ref_container_id": 99999}})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "properties", "ref_container_id"]

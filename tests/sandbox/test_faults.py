@@ -57,3 +57,16 @@ def test_control_endpoints_need_admin(sandbox: RunningSandbox) -> None:
     editor = Api(sandbox, "editor")
     assert editor.post("/_sandbox/faults", json={"latency_ms": 5}).status_code == 403
     assert Api(sandbox, None).get("/_sandbox/stats").status_code == 401
+
+
+def test_lost_rate_applies_the_write_but_answers_502(
+        sandbox_factory: Callable[..., RunningSandbox]) -> None:
+    server = sandbox_factory(seed="empty", lost_rate=0.5, fail_seed=3)
+    admin = Api(server)
+    codes = [admin.post("/connections", json={"name": f"c{i}", "type": "mysql"}).status_code
+             for i in range(30)]
+    assert set(codes) == {200, 502}
+    admin.ok("POST", "/_sandbox/faults", json={"lost_rate": 0})
+    # every write happened, whether or not its answer arrived
+    assert admin.ok("GET", "/connections")["total"] == 30
+    assert all(admin.get("/status").status_code == 200 for _ in range(5))

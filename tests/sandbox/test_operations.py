@@ -86,3 +86,17 @@ def test_computed_table_creation_records_a_profile(api: Callable[..., Api]) -> N
                                                     "operation_type": "profile",
                                                     "sort_created": "desc"})["items"][0]
     assert latest["result"] == "success" and latest["container_names"] == ["p"]
+
+
+def test_a_new_catalog_column_appears_after_the_next_sync(api: Callable[..., Api]) -> None:
+    admin = api()
+    ds = admin.datastore("warehouse-prod")
+    admin.ok("POST", "/_sandbox/catalog", json={
+        "connection_id": ds["connection_id"], "name": "refunds",
+        "columns": [["refund_id", "Integral"], ["amount", "Fractional"]]})
+    assert "refunds" not in [c["name"] for c in admin.ok(
+        "GET", "/containers/listing", params={"datastore": ds["id"]})]
+    admin.ok("POST", "/operations/run", json={"type": "sync", "datastore_id": ds["id"]})
+    refunds = admin.container(ds["id"], "refunds")
+    assert [f["name"] for f in admin.ok("GET", f"/containers/{refunds['id']}/fields")] == [
+        "refund_id", "amount"]

@@ -1,0 +1,208 @@
+"""Desired config + target state -> Plan: create / update / unchanged / archive.
+
+Pure: no I/O. Each :class:`Step` carries what ``apply`` needs (the body to
+send, the current object and its id) next to the user-facing :class:`Change`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diff import comparable, diff
+from .errors import QualyticsCIError
+from .model import UID_KEY, Body, Config, Datastore, Entity, Key
+from .normalize import SECRET_KEYS
+from .results import Change, FieldChange, Kind, Plan
+from .schema import Issue, raise_if_errors
+from .state import TargetState
+
+MASS_ARCHIVE_SHARE = 0.10
+MASS_ARCHIVE_COUNT = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which kinds and which datastores a command works on."""
+
+    kinds: frozenset[Kind]
+    datastores: frozenset[str]
+    connections: frozenset[str] | None = None  # None: every connection in the folder
+
+    def covers(self, entity: Entity) -> bool:
+        if entity.kind not in self.kinds:
+            return False
+        if entity.kind == "connection":
+            return self.connections is None or entity.name in self.connections
+        if entity.kind == "datastore":
+            return entity.name in self.datastores
+        return entity.datastore in self.datastores
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entity's planned action with everything needed to carry it out."""
+
+    change: Change
+    desired: Entity | None = None
+    body: Body | None = None  # desired body, variables resolved
+    current: Entity | None = None
+    current_id: int | None = None
+    restore: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan and its executable steps (same order)."""
+
+    plan: Plan
+    steps: tuple[Step, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def change_for(entity: Entity, action: str, fields: tuple[FieldChange, ...] = ()) -> Change:
+    """The user-facing change record of ``entity``."""
+    kind = entity.kind
+    return Change(
+        kind=kind,
+        name=entity.ident,
+        action=action,  # type: ignore[arg-type]
+        datastore=(entity.name if kind == "datastore" else entity.datastore) or None,
+        container=entity.container or None if kind in ("computed_field", "check") else None,
+        uid=entity.ident if kind == "check" else None,
+        file=entity.file,
+        fields=fields,
+    )
+
+
+def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
+    shown = comparable(entity.kind, entity.body)
+    return tuple(FieldChange(k, None, v) for k, v in shown.items()
+                 if v not in (None, [], {}, "") or k in SECRET_KEYS)
+
+
+def with_uid(entity: Entity, body: Body) -> Body:
+    """A check body carrying its uid in the metadata (derived uids are stored on import)."""
+    if entity.kind != "check":
+        return body
+    meta = body.get("additional_metadata")
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    if meta.get(UID_KEY) != entity.ident:
+        meta = {UID_KEY: entity.ident, **{k: v for k, v in meta.items() if k != UID_KEY}}
+    return {**body, "additional_metadata": meta}
+
+
+def _step(entity: Entity, body: Body, target: TargetState) -> Step:
+    body = with_uid(entity, body)
+    current = target.config.get(entity.key)
+    if current is None and entity.kind == "check" and entity.key in target.archived:
+        archived, archived_id = target.archived[entity.key]
+        fields = diff("check", body, archived.body, entity.body)
+        return Step(change_for(entity, "update", fields), entity, body, archived, archived_id,
+                    restore=True)
+    if current is None:
+        return Step(change_for(entity, "create", _created_fields(entity)), entity, body)
+    fields = diff(entity.kind, body, current.body, entity.body)
+    action = "update" if fields else "unchanged"
+    return Step(change_for(entity, action, fields), entity, body, current,
+                target.ids.get(entity.key))
+
+
+def build_plan(desired: Config, target: TargetState, scope: Scope, *,
+               resolved: Mapping[Key, Body] | None = None, prune: bool = False) -> Planned:
+    """Compare the folder with the target, entity by entity and field by field."""
+    raise_if_errors(reference_issues(desired, target, scope))
+    resolved = resolved or {}
+    steps: list[Step] = []
+    wanted: set[Key] = set()
+    for entity in desired.entities():
+        if not scope.covers(entity):
+            continue
+        wanted.add(entity.key)
+        steps.append(_step(entity, dict(resolved.get(entity.key, entity.body)), target))
+    if prune and "check" in scope.kinds:
+        for check in target.config.checks:
+            if check.datastore in scope.datastores and check.key not in wanted:
+                steps.append(Step(change_for(check, "archive"), current=check,
+                                  current_id=target.ids.get(check.key)))
+    plan = Plan(tuple(s.change for s in steps))
+    return Planned(plan, tuple(steps), tuple(_warnings(plan, target, scope)))
+
+
+def _warnings(plan: Plan, target: TargetState, scope: Scope) -> list[str]:
+    out = []
+    for change in plan.changes:
+        if change.kind == "check" and change.action == "update":
+            moved = {f.path for f in change.fields} & {"rule_type", "container"}
+            if moved:
+                out.append(f"check {change.uid}: {', '.join(sorted(moved))} cannot change in "
+                           "place; import archives the check and creates a new one")
+    return out
+
+
+def mass_archive_problem(plan: Plan, target: TargetState, datastores: frozenset[str]) -> str | None:
+    """Why archiving this many checks needs ``--allow-mass-archive`` (None if it doesn't)."""
+    archived = plan.count("archive")
+    total = sum(target.check_counts.get(ds, 0) for ds in datastores)
+    if archived > MASS_ARCHIVE_COUNT or (total and archived > MASS_ARCHIVE_SHARE * total):
+        return (f"--prune would archive {archived} of {total} checks on the target "
+                f"(more than {int(MASS_ARCHIVE_SHARE * 100)}% or more than {MASS_ARCHIVE_COUNT})")
+    return None
+
+
+def require_archive_allowed(plan: Plan, target: TargetState, datastores: frozenset[str],
+                            allow: bool) -> None:
+    """Refuse a mass archive unless explicitly allowed (before any write)."""
+    problem = mass_archive_problem(plan, target, datastores)
+    if problem and not allow:
+        raise QualyticsCIError(problem, hint="check the folder and --datastore selection; "
+                                             "pass --allow-mass-archive if this is intended")
+
+
+def _containers(desired: Config, target: TargetState, datastore: str) -> set[str]:
+    names = {c.name for c in desired.containers if c.datastore == datastore}
+    names.update(name for ds, name in target.container_ids if ds == datastore)
+    return names
+
+
+def reference_issues(desired: Config, target: TargetState, scope: Scope) -> list[Issue]:
+    """References neither the folder nor the target can satisfy."""
+    issues: list[Issue] = []
+    connections = {c.name for c in desired.connections} | set(target.connection_ids)
+    datastores = {d.name for d in desired.datastores} | set(target.datastore_ids)
+    for entity in desired.entities():
+        if not scope.covers(entity):
+            continue
+        if isinstance(entity, Datastore):
+            name = entity.connection_name
+            if name is not None and name not in connections:
+                issues.append(Issue("error", f"connection {name!r} is neither in the folder "
+                                             "nor on the target", entity.file))
+            continue
+        if entity.kind in ("connection", "container") or not entity.datastore:
+            continue
+        if entity.datastore not in datastores:
+            issues.append(Issue("error", f"datastore {entity.datastore!r} is neither in the "
+                                         "folder nor on the target", entity.file))
+            continue
+        issues.extend(_container_refs(entity, desired, target))
+    return issues
+
+
+def _container_refs(entity: Entity, desired: Config, target: TargetState) -> list[Issue]:
+    out: list[Issue] = []
+    refs: list[tuple[str, str, str]] = [(entity.datastore, entity.container, "container")]
+    props: Any = entity.body.get("properties") or {}
+    if entity.kind == "check" and isinstance(props.get("ref_container_name"), str):
+        ref_ds = props.get("ref_datastore_name") or entity.datastore
+        refs.append((str(ref_ds), props["ref_container_name"], "ref_container_name"))
+    for datastore, container, what in refs:
+        if datastore not in target.read_datastores:
+            continue  # a new datastore: its tables appear at sync, nothing to decide yet
+        if container not in _containers(desired, target, datastore):
+            issues = (f"{what} {container!r} is not in datastore {datastore!r} "
+                      "(neither a computed container in the folder nor on the target)")
+            out.append(Issue("error", issues, entity.file, entity.line(what)
+                             if what == "container" else entity.line("properties")))
+    return out

@@ -1,0 +1,154 @@
+"""Normalisation and the field-level plan, without any server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qualytics_ci.export import write_export
+from qualytics_ci.files import read_folder
+from qualytics_ci.model import Check, Config, Connection
+from qualytics_ci.plan import Scope, build_plan, mass_archive_problem
+from qualytics_ci.render.terminal import render_plan
+from qualytics_ci.results import KIND_ORDER
+from qualytics_ci.state import TargetState
+from qualytics_ci.variables import resolve
+
+from . import apidata
+
+ALL = frozenset(KIND_ORDER)
+SCOPE = Scope(ALL, frozenset({"warehouse-dev"}))
+
+
+def exported(tmp_path: Path, state: TargetState) -> Config:
+    write_export(tmp_path, state, ALL, ["warehouse-dev"], all_datastores=True)
+    config, issues = read_folder(tmp_path)
+    assert [i for i in issues if i.level == "error"] == []
+    return config
+
+
+def test_export_then_plan_against_the_same_state_is_empty(tmp_path: Path) -> None:
+    state = apidata.demo_state()
+    config = exported(tmp_path, state)
+    resolved, _ = resolve(config, {"WAREHOUSE_DEV_DB_PASSWORD": "pw-value"})
+    planned = build_plan(config, state, SCOPE, resolved=resolved)
+    assert not planned.plan.has_changes, render_plan(planned.plan)
+    assert planned.plan.summary["unchanged"] == len(list(config.entities()))
+
+
+def test_same_shaped_checks_get_distinct_stable_uids(tmp_path: Path) -> None:
+    config = exported(tmp_path, apidata.demo_state())
+    uids = sorted(c.uid for c in config.checks if c.rule_type == "notNull")
+    assert uids == ["orders__notnull__id", "orders__notnull__id__2"]
+    files = sorted(c.file or "" for c in config.checks if c.rule_type == "notNull")
+    assert [Path(f).name for f in files] == ["notnull__id.yaml", "notnull__id_2.yaml"]
+
+
+def test_export_writes_names_placeholders_and_drops_server_keys(tmp_path: Path) -> None:
+    exported(tmp_path, apidata.demo_state())
+    conn = (tmp_path / "connections/warehouse_dev_db.yaml").read_text()
+    assert "password: ${WAREHOUSE_DEV_DB_PASSWORD}" in conn
+    assert "product_name" not in conn and "id:" not in conn
+    ds = (tmp_path / "datastores/warehouse_dev/_datastore.yaml").read_text()
+    assert "connection_name: warehouse-dev-db" in ds and "score" not in ds
+    assert "tags:\n- dev\n- tier-1\n" in ds
+    exists = (tmp_path / "datastores/warehouse_dev/checks/orders/existsin__customer_id.yaml")
+    text = exists.read_text()
+    assert "ref_container_name: customers" in text and "ref_datastore_name: warehouse-dev" in text
+    between = (tmp_path / "datastores/warehouse_dev/checks/orders/between__total.yaml").read_text()
+    assert "from quality check id" not in between
+
+
+def test_one_edited_property_is_one_update_naming_the_field(tmp_path: Path) -> None:
+    state = apidata.demo_state()
+    config = exported(tmp_path, state)
+    edited = [c if c.uid != "orders__between__total" else
+              Check(c.name, {**c.body, "properties": {**c.body["properties"], "max": 200}},
+                    c.datastore, c.container, c.file, uid=c.uid)
+              for c in config.checks]
+    config = Config.of([*config.connections, *config.datastores, *config.containers,
+                        *config.computed_fields, *edited])
+    plan = build_plan(config, state, SCOPE).plan
+    (change,) = [c for c in plan.changes if c.action != "unchanged"]
+    assert change.action == "update" and change.uid == "orders__between__total"
+    assert [(f.path, f.before, f.after) for f in change.fields] == [("properties.max", 100, 200)]
+    text = render_plan(plan)
+    assert "  ~ update check warehouse-dev/orders/orders__between__total" in text
+    assert "      ~ properties.max: 100 -> 200" in text
+    assert text.rstrip().endswith("Plan: 0 to create, 1 to update, 0 to archive, "
+                                  f"{plan.count('unchanged')} unchanged.")
+
+
+def test_tag_order_and_server_metadata_are_not_changes() -> None:
+    state = apidata.demo_state()
+    current = state.config.get(("check", "warehouse-dev", "", "orders__between__total"))
+    assert current is not None
+    body: dict[str, Any] = {**current.body, "tags": ["finance"],
+                            "additional_metadata": {**current.body["additional_metadata"],
+                                                    "main datastore id": 3}}
+    check = Check("between__total", body, "warehouse-dev", "orders", uid=current.uid)
+    plan = build_plan(Config.of([check]), state, SCOPE).plan
+    assert plan.changes[0].action == "unchanged"
+
+
+def test_secrets_are_write_only_and_never_rendered() -> None:
+    state = apidata.demo_state()
+    body = {"name": "warehouse-dev-db", "type": "postgresql", "host": "${DB_HOST}",
+            "port": 5432, "username": "qualytics", "password": "${PW}"}
+    conn = Connection("warehouse-dev-db", body, file="connections/x.yaml")
+    config = Config.of([conn])
+    resolved, _ = resolve(config, {"DB_HOST": "db2.example.com", "PW": "s3cr3t-pw"})
+    plan = build_plan(config, state, SCOPE, resolved=resolved).plan
+    (change,) = plan.changes
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ("host", "db.example.com", "${DB_HOST}")]
+    resolved, _ = resolve(config, {"DB_HOST": "db.example.com", "PW": "other-pw"})
+    assert build_plan(config, state, SCOPE, resolved=resolved).plan.count("unchanged") == 1
+
+
+def test_new_entities_are_created_and_prune_archives(tmp_path: Path) -> None:
+    state = apidata.demo_state()
+    config = exported(tmp_path, state)
+    kept = [c for c in config.checks if c.uid != "orders__notnull__id__2"]
+    new = Check("n", {"rule_type": "notNull", "container": "customers", "fields": ["email"]},
+                "warehouse-dev", "customers", uid="customers__notnull__email")
+    config = Config.of([*config.datastores, *kept, new])
+    planned = build_plan(config, state, SCOPE, prune=True)
+    actions = {(c.action, c.name) for c in planned.plan.changes if c.action != "unchanged"}
+    assert actions == {("create", "customers__notnull__email"),
+                       ("archive", "orders__notnull__id__2")}
+    assert "  - archive check warehouse-dev/orders/orders__notnull__id__2" in render_plan(
+        planned.plan)
+    assert mass_archive_problem(planned.plan, state, SCOPE.datastores) is not None  # 1 of 5
+
+
+def test_archived_check_in_folder_is_a_restore_not_a_create(tmp_path: Path) -> None:
+    objs = apidata.demo_objects()
+    live = objs["checks"]["warehouse-dev"]
+    between = next(c for c in live if c["id"] == 2)
+    objs["checks"] = {"warehouse-dev": [c for c in live if c["id"] != 2]}
+    objs["archived"] = {"warehouse-dev": [{**between, "status": "Discarded"}]}
+    config = exported(tmp_path, apidata.demo_state())
+    plan = build_plan(config, _state(objs), SCOPE).plan
+    (change,) = [c for c in plan.changes if c.action != "unchanged"]
+    assert change.action == "update"
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ("status", "Archived", "Active")]
+
+
+def _state(objs: dict[str, Any]) -> TargetState:
+    from qualytics_ci.target import build_state
+
+    return build_state(**objs)
+
+
+def test_digest_is_stable_and_content_sensitive(tmp_path: Path) -> None:
+    state = apidata.demo_state()
+    config = exported(tmp_path, state)
+    a = build_plan(config, state, SCOPE).plan
+    b = build_plan(config, state, SCOPE).plan
+    assert a.digest == b.digest
+    c = build_plan(config, state, SCOPE, prune=True).plan
+    assert a.digest == c.digest  # nothing to prune
+    smaller = Config.of(config.checks[1:])
+    assert build_plan(smaller, state, SCOPE, prune=True).plan.digest != a.digest
