@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets as pysecrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from reliability_kit import Target, check_files, placeholders, process_env
 
+ROOT = Path(__file__).resolve().parents[2]
 CANARY = "cAnArY" + pysecrets.token_hex(6)
 
 
@@ -111,3 +113,85 @@ def test_no_secret_in_any_output(secret_target: Target, tmp_path: Path) -> None:
     sent = [e for e in report["results"] if e["kind"] == "connection" and e["result"] == "ok"
             and e["action"] != "unchanged"]
     assert sent, "the import changed no connection, so no secret was sent"
+
+
+def run_action(workspace: Path, inputs: dict[str, str], env: dict[str, str],
+               api_url: str) -> tuple[int, list[tuple[str, str]]]:
+    """entrypoint.py as the runner starts a Docker action; what it left behind, by name."""
+    runner = workspace.parent / f"runner-{workspace.name}"
+    runner.mkdir()
+    files = {name: runner / name for name in ("output", "summary.md", "event.json")}
+    files["output"].write_text("")
+    files["summary.md"].write_text("")
+    files["event.json"].write_text(json.dumps({"number": 7, "pull_request": {
+        "number": 7, "head": {"repo": {"full_name": "acme/dq"}, "ref": "feature"},
+        "base": {"repo": {"full_name": "acme/dq"}, "ref": "main"}}}))
+    full_env = process_env({
+        **env, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(files["event.json"]), "GITHUB_OUTPUT": str(files["output"]),
+        "GITHUB_STEP_SUMMARY": str(files["summary.md"]), "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_REPOSITORY": "acme/dq", "GITHUB_API_URL": api_url, "GITHUB_RUN_ID": "1",
+        "GITHUB_SERVER_URL": "https://github.com", "RUNNER_TEMP": str(runner),
+        "INPUT_GITHUB-TOKEN": "ghs_stub_token", "HOME": str(runner),
+        **{f"INPUT_{k.upper()}": v for k, v in inputs.items()}})
+    done = subprocess.run([sys.executable, str(ROOT / "entrypoint.py")], cwd=workspace,
+                          env=full_env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    label = inputs["direction"] + ("" if inputs.get("dry-run") != "false" else " apply")
+    outputs = [(f"action {label} stdout", done.stdout), (f"action {label} stderr", done.stderr)]
+    outputs += [(f"action {label} {p.name}", p.read_text(encoding="utf-8", errors="replace"))
+                for p in files.values()]
+    return done.returncode, outputs
+
+
+def without_mask_commands(text: str) -> str:
+    """``::add-mask::VALUE`` is how a secret is handed to the runner to mask: not a leak."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("::add-mask::"))
+
+
+def test_no_secret_in_any_action_output(secret_target: Target, tmp_path: Path) -> None:
+    from github_stub import GitHubStub
+
+    token = secret_target.tokens["admin"]
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    stub = GitHubStub()
+    outputs: list[tuple[str, str]] = []
+    codes: dict[str, int] = {}
+    common = {"url": secret_target.url, "token": token, "input": "qualytics-config",
+              "comment": "always"}
+    try:
+        export_inputs = {**common, "direction": "export", "datastores": "warehouse-dev",
+                         "dry-run": "false"}
+        code, out = run_action(workspace, export_inputs, {}, stub.url)
+        codes["export"] = code
+        outputs += out
+        names = placeholders(workspace / "qualytics-config")
+        assert names, "the Action's export has no ${VAR} placeholder"
+        canaries = {name: f"{CANARY}-{name.lower()}" for name in names}
+        for n, (direction, extra) in enumerate((
+                ("validate", {}), ("import", {}), ("import", {"dry-run": "false"}),
+                ("drift", {}),
+                ("promote", {"promote-type": "checks", "from": "warehouse-dev/orders",
+                             "to": "warehouse-prod/orders", "dry-run": "false"}))):
+            ws = tmp_path / f"ws{n}"
+            shutil.copytree(workspace, ws)
+            # One comment key per run, so that every run's comment is kept, not edited over.
+            code, out = run_action(ws, {**common, "direction": direction,
+                                        "comment-key": f"run-{n}", **extra}, canaries, stub.url)
+            codes[f"{direction} {extra.get('dry-run', '')}"] = code
+            outputs += out
+        comments = [c["body"] for c in stub.state.comments.values()]
+    finally:
+        stub.stop()
+    assert codes["export"] == 0 and all(c in (0, 2, 3) for c in codes.values()), codes
+    assert len(comments) >= 5, f"only {len(comments)} pull-request comments were written"
+    values = [token, f"{CANARY}tokensig", *canaries.values()]
+    found = [f"{label}: {v}" for label, text in outputs
+             for v in leaks(without_mask_commands(text), values)]
+    found += [f"comment: {v}" for body in comments for v in leaks(body, values)]
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and "runner-" not in str(path):
+            text = without_mask_commands(path.read_bytes().decode("utf-8", errors="replace"))
+            found += [f"{path.relative_to(tmp_path)}: {v}" for v in leaks(text, values)]
+    assert found == [], "secrets leaked:\n" + "\n".join(found)
