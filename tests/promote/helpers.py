@@ -51,6 +51,12 @@ def request_log(sandbox: RunningSandbox) -> list[dict[str, Any]]:
     return entries
 
 
+def control(sandbox: RunningSandbox, path: str, body: dict[str, Any]) -> None:
+    """POST to a sandbox control endpoint (``/_sandbox/...``) as the admin."""
+    requests.post(f"{sandbox.url}/_sandbox/{path}", json=body, headers=sandbox.headers("admin"),
+                  timeout=10).raise_for_status()
+
+
 def set_operation_seconds(sandbox: RunningSandbox, seconds: float) -> None:
     requests.post(f"{sandbox.url}/_sandbox/faults", json={"operation_seconds": seconds},
                   headers=sandbox.headers("admin"), timeout=10).raise_for_status()

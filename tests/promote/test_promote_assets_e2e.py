@@ -8,7 +8,7 @@ import pytest
 
 from qualytics_ci.sandbox.server import RunningSandbox
 
-from .helpers import by_result, client, ids, promote, promote_json
+from .helpers import by_result, client, control, ids, promote, promote_json
 
 FIELDS = ("--type", "fields", "--from", "warehouse-dev/customers",
           "--to", "warehouse-prod/customers")
@@ -71,11 +71,13 @@ def test_tables_create_update_skip(sandbox: RunningSandbox, tmp_path: Path) -> N
 def test_table_over_a_non_computed_container_fails(sandbox: RunningSandbox,
                                                    tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    prod = ids(sandbox, "warehouse-prod")[0]
-    # a physical table of that name already exists on prod (e.g. created by hand)
-    plain = sandbox.store.container_by_name(prod, "shipments")
-    assert plain is not None
-    plain["name"] = "customer_order_summary"
+    # a physical table of that name exists on prod's database, found by a sync
+    api = client(sandbox)
+    prod = api.get_datastore(ids(sandbox, "warehouse-prod")[0])
+    control(sandbox, "catalog", {"connection_id": prod["connection_id"], "type": "table",
+                                 "name": "customer_order_summary",
+                                 "columns": [["customer_id", "Integral"]]})
+    api.run_operation({"type": "sync", "datastore_id": prod["id"]})
     assert promote(sandbox, *TABLES, "--dry-run") == 0
     assert "non-computed-table container (type: table)" in capsys.readouterr().out
     code, report = promote_json(sandbox, tmp_path, *TABLES)

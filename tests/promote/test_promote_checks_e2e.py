@@ -8,7 +8,7 @@ import pytest
 
 from qualytics_ci.sandbox.server import RunningSandbox
 
-from .helpers import by_result, client, ids, promote, promote_json, request_log
+from .helpers import by_result, client, control, ids, promote, promote_json, request_log
 
 ORDERS = ("--type", "checks", "--from", "warehouse-dev/orders", "--to", "warehouse-prod/orders")
 
@@ -110,9 +110,8 @@ def test_draft_promotion_keeps_a_check_whose_fields_are_missing(
 
 def test_missing_editor_on_the_destination_is_a_403_explained(
         sandbox: RunningSandbox, capsys: pytest.CaptureFixture[str]) -> None:
-    prod = ids(sandbox, "warehouse-prod")[0]
-    editor = next(sandbox.store.where("users", username="editor"))
-    editor["permissions"][str(prod)] = "Author"
+    control(sandbox, "permissions", {"user": "editor", "permission": "Author",
+                                     "datastore_id": ids(sandbox, "warehouse-prod")[0]})
     assert promote(sandbox, *ORDERS) == 1
     err = capsys.readouterr().err
     assert "needs Editor team permission on both warehouse-dev and warehouse-prod" in err
