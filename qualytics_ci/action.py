@@ -203,7 +203,12 @@ class Action:
 
     def _fail(self, exc: QualyticsCIError) -> int:
         errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
-        errors = errors or (self._folder_errors() if exc.file else [])
+        if not errors and exc.file:  # a problem in the folder: there may be more of them
+            errors = self._folder_errors()
+            where = (self._annotation_file(exc.file), exc.line)
+            if errors and not any((self._annotation_file(e.file), e.line) == where
+                                  for e in errors):
+                errors.insert(0, exc)
         for n, err in enumerate(errors or [exc]):
             if n == 10:
                 self.runner.warning(f"{len(errors) - 10} more errors: see the job summary",
@@ -213,8 +218,12 @@ class Action:
             self.runner.error(text, file=self._annotation_file(err.file), line=err.line,
                               title="qualytics-ci")
         ctx = self.context()
-        sections = md.error_sections(exc.message, ctx, file=exc.file, line=exc.line,
-                                     hint=exc.hint)
+        problems = [(self.runner.relative(self._annotation_file(e.file)), e.line, e.message)
+                    for e in errors]
+        sections = md.error_sections(exc.message, ctx,
+                                     file=self.runner.relative(self._annotation_file(exc.file)),
+                                     line=exc.line,
+                                     hint=exc.hint, problems=problems)
         github.append_summary(md.summary(sections, ctx).text, self.env.get("GITHUB_STEP_SUMMARY"))
         github.write_output("summary", md.comment(sections, ctx).text,
                             self.env.get("GITHUB_OUTPUT"))

@@ -261,14 +261,23 @@ def promote_preview_sections(preview_text: str, ctx: Context) -> list[Section]:
             Section(f"{fence}text\n", lines, footer=f"{fence}\n", what="preview lines")]
 
 
+Problem = tuple[str | None, int | None, str]
+
+
 def error_sections(message: str, ctx: Context, *, file: str | None = None,
-                   line: int | None = None, hint: str | None = None) -> list[Section]:
-    """A run that stopped on an error."""
+                   line: int | None = None, hint: str | None = None,
+                   problems: Sequence[Problem] = ()) -> list[Section]:
+    """A run that stopped on an error, with every known problem listed."""
     where = f" ({code(file + (f':{line}' if line else ''))})" if file else ""
     text = f"### {cell(ctx.title)}: ❌ failed\n\n**Error**{where}: {cell(message)}\n\n"
     if hint:
         text += f"Hint: {cell(hint)}\n\n"
-    return [Section(text, essential=True)]
+    sections = [Section(text, essential=True)]
+    if len(problems) > 1:
+        rows = [f"| {code(f or '')} | {n or ''} | {cell(m)} |\n" for f, n, m in problems]
+        sections.append(Section("| file | line | problem |\n|---|---:|---|\n", rows,
+                                footer="\n", what="problems"))
+    return sections
 
 
 def summary(sections: Sequence[Section], ctx: Context) -> Fitted:

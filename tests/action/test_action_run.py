@@ -113,9 +113,8 @@ def test_invalid_yaml_becomes_an_error_annotation(workspace: Path,
     bad.write_text("name: warehouse-prod\nconnection: [unclosed\nkind: jdbc\n")
     run = run_action(workspace, {"direction": "validate"}, api_url=github_stub.url)
     assert run.code == 1
-    errors = [ln for ln in run.stdout.splitlines()
-              if ln.startswith("::error ") and "warehouse-prod.yaml" in ln]
-    assert len(errors) == 1
+    errors = [ln for ln in run.stdout.splitlines() if ln.startswith("::error ")]
+    assert errors
     assert errors[0].startswith(
         "::error file=qualytics-config/datastores/warehouse-prod.yaml,line=")
     assert "invalid YAML" in errors[0]

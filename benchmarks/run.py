@@ -1,0 +1,106 @@
+"""``python -m benchmarks``: options, the run over every size, the results."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks import other_cli, report
+from benchmarks.sandbox import Sandbox
+from benchmarks.scenarios import SCENARIOS, Bench, Measurement
+from benchmarks.tools import OTHER, OURS, Tool, other, ours
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: N = 1,000 and sizes 1,000 only")
+    p.add_argument("--n", type=int, default=None,
+                   help="the N the targets are judged at (default 10,000)")
+    p.add_argument("--sizes", default=None,
+                   help="comma list of N to run, for the plot (default 1000,5000,10000)")
+    p.add_argument("--latency-ms", type=float, default=25.0,
+                   help="latency the sandbox adds to every request (default 25)")
+    p.add_argument("--tools", default=f"{OURS},{OTHER}",
+                   help=f"comma list of {OURS},{OTHER} (default both)")
+    p.add_argument("--scenarios", default=",".join(SCENARIOS),
+                   help="comma list of scenarios to run (default all)")
+    p.add_argument("--no-install", action="store_true",
+                   help=f"do not install {OTHER}; run without it when it is missing")
+    p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
+    p.add_argument("--output-dir", type=Path, default=HERE,
+                   help="where RESULTS.md, results.json and results.png go")
+    p.add_argument("--workdir", type=Path, default=None,
+                   help="keep exported folders and logs here (default: a temp dir)")
+    args = p.parse_args(argv)
+    n = args.n or (1000 if args.quick else 10000)
+    default_sizes = str(n) if args.quick else "1000,5000,10000"
+    sizes = sorted({int(s) for s in (args.sizes or default_sizes).split(",") if s.strip()})
+    args.n = n
+    args.sizes = sorted(set(sizes) | {n})
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = [s for s in args.scenarios if s not in SCENARIOS]
+    if unknown:
+        p.error(f"unknown scenario(s): {', '.join(unknown)}")
+    return args
+
+
+def tools_for(args: argparse.Namespace, notes: list[str]) -> list[Tool]:
+    chosen: list[Tool] = []
+    if OURS in args.tools:
+        chosen.append(ours())
+    if OTHER in args.tools:
+        binary = other_cli.ensure(install=not args.no_install)
+        if binary is None:
+            notes.append(f"{OTHER} {other_cli.VERSION} was not available: qualytics-ci only.")
+        else:
+            chosen.append(other(binary))
+    return chosen
+
+
+def run_size(n: int, args: argparse.Namespace, tools: list[Tool],
+             workdir: Path) -> list[Measurement]:
+    print(f"N = {n}: starting sandbox (seed bench:{n}, {args.latency_ms:g} ms)",
+          file=sys.stderr)
+    sizedir = workdir / f"n{n}"
+    sizedir.mkdir(parents=True, exist_ok=True)
+    with Sandbox(f"bench:{n}", latency_ms=args.latency_ms, workdir=sizedir) as sandbox:
+        bench = Bench(sandbox, tools, sizedir, n)
+        return bench.run_all(args.scenarios)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    notes: list[str] = []
+    tools = tools_for(args, notes)
+    if not tools:
+        print("no tool to run", file=sys.stderr)
+        return 1
+    command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+    results: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="qci-bench-") as tmp:
+        workdir = args.workdir or Path(tmp)
+        for n in args.sizes:
+            results += run_size(n, args, tools, workdir)
+    out: Path = args.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    picture = None if args.no_plot else report.plot(out / "results.png", results, args.sizes)
+    info = report.machine()
+    report.write_markdown(out / "RESULTS.md", results, sizes=args.sizes, main_n=args.n,
+                          latency_ms=args.latency_ms, command=command, info=info,
+                          plot=picture, notes=notes)
+    report.write_json(out / "results.json", results,
+                      {"command": command, "machine": info, "sizes": args.sizes,
+                       "n": args.n, "latency_ms": args.latency_ms})
+    failed = [m for m in results if m.tool == OURS and not m.ok]
+    for m in failed:
+        print(f"FAILED {m.scenario} N={m.n}: {m.check} {m.note}", file=sys.stderr)
+    print(f"wrote {out / 'RESULTS.md'}", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,226 @@
+"""The six scenarios, each measured for every tool on a freshly reset sandbox."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks import floor, folders
+from benchmarks.floor import Floor
+from benchmarks.sandbox import Sandbox, Stats, tool_env
+from benchmarks.tools import OURS, Tool
+
+SOURCE = "bench"
+TWIN = "bench-twin"
+PROMOTE_TABLES = 10
+COMMAND_TIMEOUT = 3600.0
+
+SCENARIOS = {
+    "export": "export of N checks",
+    "plan": "plan / dry-run of an unchanged folder",
+    "reimport": "re-import of an unchanged folder",
+    "first_import": "first import (create) into the empty twin",
+    "plan_edited": "plan with 1% of the checks edited",
+    "promote": "promote 1,000 checks (10 tables x 100)",
+}
+
+
+@dataclass
+class Measurement:
+    """One tool's run of one scenario at one size."""
+
+    scenario: str
+    tool: str
+    n: int
+    latency_ms: float
+    wall_s: float
+    exit_code: int
+    ok: bool
+    requests: dict[str, Any]
+    floor_requests: int
+    floor_s: float
+    check: str = ""
+    note: str = ""
+    commands: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return int(self.requests.get("total", 0))
+
+    def add_check(self, text: str) -> None:
+        self.check = f"{self.check}; {text}" if self.check else text
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _headline(path: Path) -> str:
+    """qualytics-ci's summary line (``Plan: ...`` / ``Import: ...``), if it printed one."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = [line.strip() for line in lines if line.startswith(("Plan:", "Import:", "Exported"))]
+    return " ".join(found)[-300:]
+
+
+def _tail(path: Path, lines: int = 6) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return " | ".join(line.strip() for line in text[-lines:])[-600:]
+
+
+class Bench:
+    """Runs scenarios for a set of tools against one sandbox at one size."""
+
+    def __init__(self, sandbox: Sandbox, tools: list[Tool], workdir: Path, n: int) -> None:
+        self.sandbox = sandbox
+        self.tools = tools
+        self.workdir = workdir
+        self.n = n
+        self.results: list[Measurement] = []
+        self.source_id = sandbox.datastore_id(SOURCE)
+        self.twin_id = sandbox.datastore_id(TWIN)
+        self.exported: dict[str, Path] = {}
+
+    # -- one measured window ----------------------------------------------------
+    def measure(self, scenario: str, tool: Tool, commands: list[list[str]], fl: Floor,
+                folder: Path | None = None) -> Measurement:
+        self.sandbox.reset()
+        extra = {}
+        if folder is not None and folder.exists():
+            extra = {name: f"bench-{name.lower()}" for name in folders.placeholders(folder)}
+        env = tool_env(self.sandbox, extra, self.workdir / "home")
+        log = self.workdir / "logs" / f"{self.n}-{scenario}-{tool.name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        print(f"  [{self.n}] {scenario:13} {tool.name:13} ...", end="", file=sys.stderr,
+              flush=True)
+        before = self.sandbox.stats()
+        started = time.perf_counter()
+        code = 0
+        with log.open("w") as out:
+            for argv in commands:
+                done = subprocess.run(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT,
+                                      check=False)
+                code = code or done.returncode
+        wall = time.perf_counter() - started
+        used = self.sandbox.stats().minus(before)
+        m = Measurement(
+            scenario=scenario, tool=tool.name, n=self.n,
+            latency_ms=self.sandbox.latency_ms, wall_s=round(wall, 3),
+            exit_code=code, ok=code == 0, requests=_stats_json(used),
+            floor_requests=fl.requests, floor_s=round(fl.seconds(self.sandbox.latency_ms), 3),
+            commands=[" ".join(a[-6:]) for a in commands[:1]],
+        )
+        if code:
+            m.note = _tail(log)
+        elif tool.name == OURS:
+            m.check = _headline(log)
+        print(f" {wall:8.2f} s {used.total:7d} requests"
+              f"{'' if m.ok else f'  exit {code}'}", file=sys.stderr)
+        self.results.append(m)
+        return m
+
+    def verify_checks(self, m: Measurement, datastore_id: int, expected: int) -> None:
+        """Count the checks the target ends with, and their distinct uids."""
+        uids = self.sandbox.check_uids(datastore_id)
+        dupes = sum(c - 1 for c in Counter(uids).values() if c > 1)
+        m.add_check(f"{len(uids)} checks, {len(set(uids))} distinct uids")
+        if len(uids) != expected or dupes:
+            m.ok = False
+            m.note = (m.note + f" expected {expected} checks, found {len(uids)} "
+                      f"({dupes} duplicated)").strip()
+
+    # -- the scenarios -----------------------------------------------------------
+    def run_all(self, scenarios: list[str]) -> list[Measurement]:
+        """Every scenario in order, each for every tool (promote: ours only)."""
+        steps = {"export": self.export, "plan": self.plan, "reimport": self.reimport,
+                 "first_import": self.first_import, "plan_edited": self.plan_edited,
+                 "promote": self.promote}
+        wanted = set(scenarios) | ({"export"} if len(set(scenarios) - {"promote"}) else set())
+        for scenario, step in steps.items():
+            if scenario not in wanted:
+                continue
+            for tool in self.tools:
+                if scenario != "promote" or tool.name == OURS:
+                    step(tool)
+        self.results = [m for m in self.results if m.scenario in scenarios]
+        return self.results
+
+    def _folder(self, tool: Tool, name: str) -> Path:
+        return self.workdir / "folders" / str(self.n) / tool.name / name
+
+    def export(self, tool: Tool) -> None:
+        out = self._folder(tool, "export")
+        if out.exists():
+            shutil.rmtree(out)
+        m = self.measure("export", tool, [tool.export(out, SOURCE, self.source_id)],
+                         floor.export(self.n))
+        files = folders.check_files(out)
+        m.add_check(f"{len(files)} check files")
+        if len(files) != self.n:
+            m.ok = False
+            m.note = (m.note + f" expected {self.n} check files").strip()
+        if m.exit_code == 0 and files:
+            self.exported[tool.name] = out
+
+    def _needs_export(self, tool: Tool, scenario: str) -> Path | None:
+        src = self.exported.get(tool.name)
+        if src is None:
+            self.results.append(Measurement(
+                scenario=scenario, tool=tool.name, n=self.n,
+                latency_ms=self.sandbox.latency_ms, wall_s=0.0, exit_code=-1, ok=False,
+                requests={}, floor_requests=0, floor_s=0.0,
+                note="not run: this tool's export failed"))
+        return src
+
+    def plan(self, tool: Tool) -> None:
+        src = self._needs_export(tool, "plan")
+        if src is not None:
+            self.measure("plan", tool, [tool.plan(src)], floor.plan(self.n), src)
+
+    def reimport(self, tool: Tool) -> None:
+        src = self._needs_export(tool, "reimport")
+        if src is None:
+            return
+        folder = folders.copy(src, self._folder(tool, "reimport"))
+        m = self.measure("reimport", tool, [tool.apply(folder)],
+                         floor.reimport_unchanged(self.n), folder)
+        self.verify_checks(m, self.source_id, self.n)
+
+    def first_import(self, tool: Tool) -> None:
+        src = self._needs_export(tool, "first_import")
+        if src is None:
+            return
+        folder = folders.copy(src, self._folder(tool, "twin"))
+        folders.retarget(folder, SOURCE, TWIN)
+        m = self.measure("first_import", tool, [tool.apply(folder)],
+                         floor.first_import(self.n), folder)
+        self.verify_checks(m, self.twin_id, self.n)
+
+    def plan_edited(self, tool: Tool) -> None:
+        src = self._needs_export(tool, "plan_edited")
+        if src is None:
+            return
+        folder = folders.copy(src, self._folder(tool, "edited"))
+        edited = folders.edit_descriptions(folder, 0.01)
+        m = self.measure("plan_edited", tool, [tool.plan(folder)], floor.plan_edited(self.n),
+                         folder)
+        m.add_check(f"{edited} check files edited")
+
+    def promote(self, tool: Tool) -> None:
+        self.sandbox.reset()
+        tables = sorted(c["name"] for c in self.sandbox.containers(self.source_id)
+                        if c.get("container_type") == "table")[:PROMOTE_TABLES]
+        commands = [tool.promote(f"{SOURCE}/{t}", f"{TWIN}/{t}") for t in tables]
+        expected = min(self.n, 100 * len(tables))
+        m = self.measure("promote", tool, commands, floor.promote(len(tables)))
+        self.verify_checks(m, self.twin_id, expected)
+
+
+def _stats_json(stats: Stats) -> dict[str, Any]:
+    return {"total": stats.total, "by_method": stats.by_method,
+            "by_template": stats.by_template}
