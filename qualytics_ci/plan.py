@@ -224,7 +224,13 @@ def _container_refs(entity: Entity, desired: Config, target: TargetState) -> lis
     if entity.kind == "check" and isinstance(props.get("ref_container_name"), str):
         ref_ds = props.get("ref_datastore_name") or entity.datastore
         refs.append((str(ref_ds), props["ref_container_name"], "ref_container_name"))
+    known = {d.name for d in desired.datastores} | set(target.datastore_ids)
     for datastore, container, what in refs:
+        if datastore not in known:
+            out.append(Issue("error", f"ref_datastore_name {datastore!r} is neither in the "
+                                      "folder nor on the target", entity.file,
+                             entity.line("properties.ref_datastore_name")))
+            continue
         if datastore not in target.read_datastores:
             continue  # a new datastore: its tables appear at sync, nothing to decide yet
         if container not in _containers(desired, target, datastore):
