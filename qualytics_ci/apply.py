@@ -29,8 +29,9 @@ def dependencies(entity: Entity) -> list[Key]:
     """Keys of the planned entities ``entity`` needs to exist first."""
     body = entity.body
     if entity.kind == "datastore":
-        conn = body.get("connection_name")
-        return [("connection", "", "", str(conn))] if isinstance(conn, str) else []
+        conn, enrich = body.get("connection_name"), body.get("enrich_datastore_name")
+        return [*([("connection", "", "", conn)] if isinstance(conn, str) else []),
+                *([("datastore", "", "", enrich)] if isinstance(enrich, str) else [])]
     if entity.kind == "connection":
         return []
     deps: list[Key] = [("datastore", "", "", entity.datastore)]

@@ -117,7 +117,18 @@ class Writer:
         self.ids.add(entity, new_id)
         if tags:
             self.client.patch_containers([{"id": new_id, "tags": tags}])
+        if entity.kind == "datastore":
+            self._link_enrichment(new_id, body)
         return new_id
+
+    def _link_enrichment(self, datastore_id: int, body: Mapping[str, Any]) -> None:
+        """``enrich_datastore_name`` is set with its own call, as on the platform."""
+        name = body.get("enrich_datastore_name")
+        if isinstance(name, str) and name:
+            self.client.patch(f"/datastores/{datastore_id}/enrichment/"
+                              f"{self.ids.datastore(name)}")
+        elif "enrich_datastore_name" in body:
+            self.client.delete(f"/datastores/{datastore_id}/enrichment")
 
     def _post(self, path: str, payload: dict[str, Any],
               find: Callable[[], int | None]) -> int:
@@ -173,6 +184,8 @@ class Writer:
             c.put(f"/connections/{current_id}", json=payload)
         elif entity.kind == "datastore":
             c.put(f"/datastores/{current_id}", json=payload)
+            if any(f.path == "enrich_datastore_name" for f in step.change.fields):
+                self._link_enrichment(current_id, body)
         elif entity.kind == "container":
             payload.pop("datastore_id", None)
             c.put(f"/containers/{current_id}", json=payload)

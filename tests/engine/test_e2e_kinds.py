@@ -103,3 +103,20 @@ def test_datastore_selected_by_id(cli: Cli) -> None:
     cli.run("export", "--datastore", "1")
     assert sorted(p.name for p in (cli.folder / "datastores").iterdir()) == ["warehouse_dev"]
     assert cli.run("plan", "--datastore", "1", "--detailed-exitcode").code == 0
+
+
+def test_enrichment_datastore_is_linked_and_unlinked(cli: Cli) -> None:
+    cli.run("export", *DEV)
+    ds = cli.folder / "datastores/warehouse_dev/_datastore.yaml"
+    ds.write_text(ds.read_text() + "enrich_datastore_name: lake-dev\n")
+    plan = cli.run("plan", *DEV)
+    assert '~ enrich_datastore_name: null -> "lake-dev"' in plan.out, plan.out
+    with Counting(cli) as sent:
+        assert cli.run("import", *DEV).code == 0
+    assert sent.writes == {"PUT /api/datastores/{id}": 1,
+                           "PATCH /api/datastores/{id}/enrichment/{enrich_id}": 1}
+    assert cli.run("plan", *DEV, "--detailed-exitcode").code == 0
+    ds.write_text(ds.read_text().replace("enrich_datastore_name: lake-dev\n",
+                                         "enrich_datastore_name: null\n"))
+    assert cli.run("import", *DEV).code == 0
+    assert cli.run("plan", *DEV, "--detailed-exitcode").code == 0
