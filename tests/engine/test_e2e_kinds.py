@@ -120,3 +120,16 @@ def test_enrichment_datastore_is_linked_and_unlinked(cli: Cli) -> None:
                                          "enrich_datastore_name: null\n"))
     assert cli.run("import", *DEV).code == 0
     assert cli.run("plan", *DEV, "--detailed-exitcode").code == 0
+
+
+def test_changed_rule_type_archives_and_recreates(cli: Cli) -> None:
+    cli.run("export", *DEV)
+    path = cli.folder / "datastores/warehouse_dev/checks/orders/notnull__order_id.yaml"
+    replace(path, "rule_type: notNull", "rule_type: unique")
+    plan = cli.run("plan", *DEV)
+    assert '~ rule_type: "notNull" -> "unique"' in plan.out
+    assert "cannot change in place" in plan.out
+    with Counting(cli) as sent:
+        assert cli.run("import", *DEV).code == 0
+    assert sent.writes == {"DELETE /api/quality-checks/{id}": 1, "POST /api/quality-checks": 1}
+    assert cli.run("plan", *DEV, "--detailed-exitcode").code == 0

@@ -163,3 +163,17 @@ def test_computed_field_directory_slug_finds_its_catalog_table() -> None:
     exact = ComputedField("g", {"name": "g"}, "wh", "orders")
     adopted = adopt_container_names(Config.of([field, exact]), state)
     assert [f.container for f in adopted.computed_fields] == ["Orders-2024", "orders"]
+
+
+def test_import_exit_codes() -> None:
+    from qualytics_ci.config_commands import import_exit_code
+    from qualytics_ci.results import Change, ImportReport, Outcome
+
+    def report(*results: str) -> ImportReport:
+        return ImportReport("d", tuple(
+            Outcome(Change("check", str(i), "create"), r) for i, r in enumerate(results)))  # type: ignore[arg-type]
+
+    unchanged = Outcome(Change("check", "u", "unchanged"), "ok")
+    assert import_exit_code(report("ok", "ok")) == 0
+    assert import_exit_code(report("ok", "failed", "skipped")) == 3
+    assert import_exit_code(ImportReport("d", (unchanged, *report("failed", "skipped").outcomes))) == 1
