@@ -176,4 +176,5 @@ def test_import_exit_codes() -> None:
     unchanged = Outcome(Change("check", "u", "unchanged"), "ok")
     assert import_exit_code(report("ok", "ok")) == 0
     assert import_exit_code(report("ok", "failed", "skipped")) == 3
-    assert import_exit_code(ImportReport("d", (unchanged, *report("failed", "skipped").outcomes))) == 1
+    all_failed = ImportReport("d", (unchanged, *report("failed", "skipped").outcomes))
+    assert import_exit_code(all_failed) == 1
