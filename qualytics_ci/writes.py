@@ -36,6 +36,7 @@ class Ids:
     def __init__(self, client: Client, target: TargetState) -> None:
         self.client = client
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self.connections = dict(target.connection_ids)
         self.datastores = dict(target.datastore_ids)
         self.containers = dict(target.container_ids)
@@ -58,7 +59,11 @@ class Ids:
             found = self.containers.get((datastore, name))
             listed = datastore in self._listed
         if found is None and not listed and datastore in self.datastores:
-            self.refresh(datastore)
+            with self._refreshing:  # one listing per datastore, however many threads ask
+                with self._lock:
+                    listed = datastore in self._listed
+                if not listed:
+                    self.refresh(datastore)
             with self._lock:
                 found = self.containers.get((datastore, name))
         if found is None:
