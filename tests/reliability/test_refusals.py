@@ -84,6 +84,21 @@ def add_computed_table(folder: Path, name: str = "late_orders") -> None:
                     "query: SELECT order_id, status FROM orders\n", encoding="utf-8")
 
 
+def edit_connection(folder: Path) -> None:
+    path = folder / "connections" / "warehouse_dev_db.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "port: 5432" in text, text
+    path.write_text(text.replace("port: 5432", "port: 6543"), encoding="utf-8")
+
+
+def add_computed_field(folder: Path) -> None:
+    path = folder / DS_DIR / "containers" / "orders" / "computed_fields" / "late_total.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("name: late_total\ntransformation: customExpression\nsource_fields:\n"
+                    "- total_amount\nproperties:\n  column_expression: total_amount * 2\n"
+                    "additional_metadata: null\n", encoding="utf-8")
+
+
 def add_reporter_check(folder: Path) -> None:
     add_check(folder, "reliability__by_reporter")
 
@@ -110,9 +125,12 @@ def test_bad_token_is_explained_and_nothing_written(run: Runner, target: Target,
 # (what the folder changes, the token, the role or permission the message must name)
 PERMISSION_ROWS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "member creating a connection": (add_connection, "editor", "Manager"),
+    "member updating a connection": (edit_connection, "editor", "Manager"),
     "member creating a datastore": (add_datastore, "editor", "Manager"),
     "reporter updating a datastore": (edit_datastore, "reporter", "Editor"),
     "reporter creating a computed table": (add_computed_table, "reporter", "Editor"),
+    "reporter creating a computed field": (add_computed_field, "reporter", "Editor"),
+    "drafter creating an active check": (add_reporter_check, "drafter", "Author"),
     "reporter creating a check": (add_reporter_check, "reporter", "Author"),
     "reporter updating a check": (edit_check, "reporter", "Author"),
 }
@@ -122,6 +140,10 @@ PERMISSION_ROWS: dict[str, tuple[Callable[[Path], None], str, str]] = {
 def test_permission_refusal_is_explained_and_target_consistent(
         row: str, run: Runner, target: Target, folder: Path, tmp_path: Path) -> None:
     change, role, needed = PERMISSION_ROWS[row]
+    if role == "drafter":  # the editor seed user, lowered to Drafter on this datastore
+        target.api("POST", "/_sandbox/permissions", json={
+            "user": "editor", "datastore_id": target.datastore_id(DS), "permission": "Drafter"})
+        role = "editor"
     change(folder)
     run.env["NEW_DB_PASSWORD"] = "new-db-password"
     admin_plan = tmp_path / "plan-before.json"
