@@ -187,6 +187,11 @@ def require_archive_allowed(plan: Plan, target: TargetState, datastores: frozens
                                              "pass --allow-mass-archive if this is intended")
 
 
+def synced(target: TargetState, datastore: str) -> bool:
+    """Whether the datastore has any container on the target (none: never synced)."""
+    return any(ds == datastore for ds, _ in target.container_ids)
+
+
 def _containers(desired: Config, target: TargetState, datastore: str) -> set[str]:
     names = {c.name for c in desired.containers if c.datastore == datastore}
     names.update(name for ds, name in target.container_ids if ds == datastore)
@@ -231,8 +236,8 @@ def _container_refs(entity: Entity, desired: Config, target: TargetState) -> lis
                                       "folder nor on the target", entity.file,
                              entity.line("properties.ref_datastore_name")))
             continue
-        if datastore not in target.read_datastores:
-            continue  # a new datastore: its tables appear at sync, nothing to decide yet
+        if datastore not in target.read_datastores or not synced(target, datastore):
+            continue  # a new or never-synced datastore: its tables appear at sync
         if container not in _containers(desired, target, datastore):
             issues = (f"{what} {container!r} is not in datastore {datastore!r} "
                       "(neither a computed container in the folder nor on the target)")

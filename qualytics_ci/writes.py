@@ -93,6 +93,7 @@ class Writer:
 
     def __init__(self, client: Client, target: TargetState) -> None:
         self.client = client
+        self.target = target
         self.ids = Ids(client, target)
 
     def payload(self, entity: Entity, body: Mapping[str, Any]) -> dict[str, Any]:
