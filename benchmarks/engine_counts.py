@@ -1,5 +1,5 @@
 """Measure the requests (and wall time) of export, plan and a no-op import on a
-``bench:N`` sandbox: ``python scripts/bench_engine.py [N]``."""
+``bench:N`` sandbox: ``python -m benchmarks.engine_counts [N]``."""
 
 from __future__ import annotations
 
