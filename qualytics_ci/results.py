@@ -276,6 +276,8 @@ class PromoteReport:
 
 
 PreviewAction = Literal["create", "update", "skip", "fail", "excluded"]
+# Expected failures and exclusions first: they are what a reviewer must see.
+PREVIEW_ORDER: tuple[PreviewAction, ...] = ("fail", "excluded", "create", "update", "skip")
 
 
 @dataclass(frozen=True)
@@ -294,8 +296,8 @@ class PreviewEntity:
             "source_entity_id": self.source_entity_id,
             "source_name": self.source_name,
             "action": self.action,
-            "reason": self.reason,
             "destination_entity_id": self.destination_entity_id,
+            "detail": self.reason,
             "fields": [f.to_json() for f in self.fields],
         }
 
@@ -305,7 +307,8 @@ class PromotePreview:
     """A promote's dry run: the resolved request and the expected per-entity outcome.
 
     ``certain`` lists what was read from the API as fact; ``estimates`` what is
-    a prediction (matching destination copies, validation outcomes)."""
+    a prediction (matching destination copies, validation outcomes). The JSON
+    form (``--dry-run --report``) is documented in ``docs/promote.md``."""
 
     type: str
     source: str
@@ -318,8 +321,17 @@ class PromotePreview:
     def count(self, action: PreviewAction) -> int:
         return sum(1 for e in self.entities if e.action == action)
 
+    @property
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "skip", "fail", "excluded")}
+
+    def failures_first(self) -> list[PreviewEntity]:
+        """Expected failures, then exclusions, then create/update/skip, each by source id."""
+        order = {a: i for i, a in enumerate(PREVIEW_ORDER)}
+        return sorted(self.entities, key=lambda e: (order[e.action], e.source_entity_id))
+
     def headline(self) -> str:
-        c = {a: self.count(a) for a in ("create", "update", "skip", "fail", "excluded")}
+        c = self.summary
         return (f"Promote preview: {c['create']} to create, {c['update']} to update, "
                 f"{c['skip']} to skip, {c['fail']} expected to fail, "
                 f"{c['excluded']} excluded.")
@@ -330,9 +342,8 @@ class PromotePreview:
             "source": self.source,
             "destination": self.destination,
             "request": dict(self.request),
-            "summary": {a: self.count(a)
-                        for a in ("create", "update", "skip", "fail", "excluded")},
-            "entities": [e.to_json() for e in self.entities],
+            "summary": self.summary,
+            "entities": [e.to_json() for e in self.failures_first()],
             "certain": list(self.certain),
-            "estimates": list(self.estimates),
+            "estimated": list(self.estimates),
         }

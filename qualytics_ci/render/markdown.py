@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import secrets
-from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromoteReport
+from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromotePreview, PromoteReport
+from . import promote_markdown as pm
 from .fit import Fitted, Section, chars, fit, utf8_bytes
 from .promote_markdown import render_promote_markdown
 
@@ -243,13 +244,18 @@ def promote_sections(report: PromoteReport, ctx: Context) -> list[Section]:
     return sections
 
 
-def promote_preview_sections(preview_text: str, ctx: Context) -> list[Section]:
-    """A promote dry run: the preview the command printed, in a code block."""
-    fence = "`" * max(3, _longest_backtick_run(preview_text) + 1)
-    head = f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
-    lines = [ln + "\n" for ln in preview_text.rstrip("\n").splitlines()]
-    return [Section(head, essential=True),
-            Section(f"{fence}text\n", lines, footer=f"{fence}\n", what="preview lines")]
+def promote_preview_sections(preview: PromotePreview, ctx: Context) -> list[Section]:
+    """A promote dry run: counts, then a table of every selected entity (expected
+    failures and exclusions first, so a cut keeps them), then the request sent."""
+    head = (f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
+            + pm.preview_intro(preview).replace("### ", "#### ", 1))
+    if ctx.run_url:
+        head += f"\n[workflow run]({ctx.run_url})\n"
+    sections = [Section(head + "\n", essential=True)]
+    rows = [pm.preview_row(e) for e in preview.failures_first()]
+    if rows:
+        sections.append(Section(pm.PREVIEW_TABLE_HEAD, rows, footer="\n", what="entities"))
+    return [*sections, Section(pm.preview_notes(preview))]
 
 
 Problem = tuple[str | None, int | None, str]
