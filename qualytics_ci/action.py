@@ -15,7 +15,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cli, github, settings
@@ -169,6 +169,9 @@ class Action:
         if api is None or result.plan is None:
             return
         drifted = result.plan.has_changes
+        # Without the run's link: the same drift seen by a later run is the same body,
+        # so the issue is not edited on every scheduled run.
+        ctx = replace(ctx, run_url=None)
         body = md.comment(md.drift_sections(result.plan, ctx, result.in_sync), ctx).text
         title = f"Drift detected: {self.inputs.input} ({self.inputs.comment_key})"
         outcome = api.sync_drift_issue(self.inputs.comment_key, drifted=drifted, title=title,
