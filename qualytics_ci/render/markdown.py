@@ -16,6 +16,9 @@ from typing import Any
 from .. import secrets
 from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromotePreview, PromoteReport
 from . import promote_markdown as pm
+from .cells import cell as cell  # re-exported: callers write md.cell / md.code
+from .cells import code as code
+from .cells import longest_backtick_run
 from .fit import Fitted, Section, chars, fit, utf8_bytes
 from .promote_markdown import render_promote_markdown
 
@@ -42,31 +45,6 @@ class Context:
     run_url: str | None = None
 
 
-def cell(value: Any) -> str:
-    """A value made safe for a table cell (no pipes, newlines or raw HTML)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def code(value: Any) -> str:
-    """Inline code whose fence cannot be closed by the value itself."""
-    text = cell(value)
-    if not text:
-        return ""
-    ticks = "`" * (_longest_backtick_run(text) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _longest_backtick_run(text: str) -> int:
-    best = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        best = max(best, run)
-    return best
-
-
 def _value(v: Any) -> str:
     return json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)
 
@@ -85,7 +63,7 @@ def diff_block(change: Change, label: str) -> str:
         if change.action != "archive":
             lines.append(f"+ {_value(f.after)}")
     body = "\n".join(lines)
-    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    fence = "`" * max(3, longest_backtick_run(body) + 1)
     count = len(change.fields)
     noun = "field" if count == 1 else "fields"
     return (f"<details><summary>{cell(label)} {change.kind} <code>{cell(entity_path(change))}"

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 
 from ..results import PreviewEntity, PromotePreview, PromoteReport
+from .cells import cell
 
 MAX_ROWS = 250
 ICON = {"failed": "❌", "created": "🆕", "updated": "✏️", "skipped": "⏭️"}
 ACTION_ICON = {"fail": "❌", "create": "🆕", "update": "✏️", "skip": "⏭️", "excluded": "🚫"}
 OUTCOME = {"success": "✅ success", "failure": "❌ failure", "aborted": "⚠️ aborted",
            "running": "⏳ still running"}
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ") if text is not None else ""
 
 
 def render_promote_markdown(report: PromoteReport, *, max_rows: int = MAX_ROWS) -> str:
@@ -41,8 +38,8 @@ def render_promote_markdown(report: PromoteReport, *, max_rows: int = MAX_ROWS) 
                   "|---|---|---|---|---|"]
         for e in entities[:max_rows]:
             dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
-            lines.append(f"| {ICON.get(e.result, '')} {e.result} | {_cell(e.source_name)} | "
-                         f"{e.source_entity_id} | {dest} | {_cell(e.message)} |")
+            lines.append(f"| {ICON.get(e.result, '')} {e.result} | {cell(e.source_name)} | "
+                         f"{e.source_entity_id} | {dest} | {cell(e.message)} |")
         if len(entities) > max_rows:
             lines += ["", f"_… {len(entities) - max_rows} more entities not shown; the JSON "
                           "report has all of them._"]
@@ -69,8 +66,8 @@ def preview_row(e: PreviewEntity) -> str:
         detail = "; ".join(f"`{f.path}`: {json.dumps(f.before, default=str)} → "
                            f"{json.dumps(f.after, default=str)}" for f in e.fields)
     dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
-    return (f"| {ACTION_ICON[e.action]} {e.action} | {_cell(e.source_name)} | "
-            f"{e.source_entity_id} | {dest} | {_cell(detail)} |\n")
+    return (f"| {ACTION_ICON[e.action]} {e.action} | {cell(e.source_name)} | "
+            f"{e.source_entity_id} | {dest} | {cell(detail)} |\n")
 
 
 def preview_notes(preview: PromotePreview) -> str:
@@ -81,8 +78,8 @@ def preview_notes(preview: PromotePreview) -> str:
     lines = ["<details><summary>Request that would be sent</summary>", "",
              "```json", f"POST /api/operations/run {body}", "```", "", "</details>", "",
              "<details><summary>What is certain and what is estimated</summary>", ""]
-    lines += [f"- **certain:** {_cell(text)}" for text in preview.certain]
-    lines += [f"- **estimated:** {_cell(text)}" for text in preview.estimates]
+    lines += [f"- **certain:** {cell(text)}" for text in preview.certain]
+    lines += [f"- **estimated:** {cell(text)}" for text in preview.estimates]
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 

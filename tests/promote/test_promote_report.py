@@ -109,3 +109,13 @@ def test_preview_json_reads_back_to_the_same_preview() -> None:
     assert data["entities"][0]["detail"] == "no such computed field"
     assert data["estimated"] == ["matching rule"]
     assert promote_preview_from_json(data) == preview
+
+
+def test_promote_markdown_cells_cannot_inject_html_or_break_the_table() -> None:
+    from qualytics_ci.results import PromoteEntity, PromoteReport
+
+    report = PromoteReport(1, "promote_quality_check", "failure", {"total": 1, "failed": 1},
+                           (PromoteEntity("quality_check", 5, "a|b<img src=x>", "failed",
+                                          None, "line\nbreak"),))
+    md = render_promote_markdown(report)
+    assert "| a\\|b&lt;img src=x&gt; | 5 |  | line break |" in md
