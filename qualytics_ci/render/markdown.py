@@ -20,7 +20,6 @@ from .cells import cell as cell  # re-exported: callers write md.cell / md.code
 from .cells import code as code
 from .cells import longest_backtick_run
 from .fit import Fitted, Section, chars, fit, utf8_bytes
-from .promote_markdown import render_promote_markdown
 
 COMMENT_LIMIT = 65_536
 COMMENT_BUDGET = 60_000
@@ -200,25 +199,20 @@ def drift_sections(plan: Plan, ctx: Context, in_sync: int | None = None) -> list
 
 
 def promote_sections(report: PromoteReport, ctx: Context) -> list[Section]:
-    """A promote operation, as the promote renderer writes it; table rows can be trimmed."""
-    text = render_promote_markdown(report, max_rows=max(1, len(report.results)))
-    head: list[str] = []
-    rows: list[str] = []
-    tail: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if rows or (head and head[-1].startswith("|---")):
-            (rows if line.startswith("| ") and not tail else tail).append(line)
-        else:
-            head.append(line)
-    table_head = [ln for ln in head if ln.startswith("|")]
-    intro = "".join(ln for ln in head if not ln.startswith("|"))
-    intro = f"### {cell(ctx.title)}: promote\n\n" + intro.replace("### ", "#### ", 1)
+    """A promote operation: outcome and counts, then every entity, failures first (so
+    a cut keeps them)."""
+    head = (f"### {cell(ctx.title)}: promote\n\n"
+            + pm.report_intro(report).replace("### ", "#### ", 1))
+    return _promote_doc(head, ctx, [pm.report_row(e) for e in report.failures_first()],
+                        pm.REPORT_TABLE_HEAD)
+
+
+def _promote_doc(head: str, ctx: Context, rows: list[str], table_head: str) -> list[Section]:
     if ctx.run_url:
-        intro += f"\n[workflow run]({ctx.run_url})\n"
-    sections = [Section(intro + "\n", essential=True)]
+        head += f"\n[workflow run]({ctx.run_url})\n"
+    sections = [Section(head + "\n", essential=True)]
     if rows:
-        sections.append(Section("".join(table_head), rows, footer="".join(tail) + "\n",
-                                what="entities"))
+        sections.append(Section(table_head, rows, footer="\n", what="entities"))
     return sections
 
 
@@ -227,13 +221,9 @@ def promote_preview_sections(preview: PromotePreview, ctx: Context) -> list[Sect
     failures and exclusions first, so a cut keeps them), then the request sent."""
     head = (f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
             + pm.preview_intro(preview).replace("### ", "#### ", 1))
-    if ctx.run_url:
-        head += f"\n[workflow run]({ctx.run_url})\n"
-    sections = [Section(head + "\n", essential=True)]
     rows = [pm.preview_row(e) for e in preview.failures_first()]
-    if rows:
-        sections.append(Section(pm.PREVIEW_TABLE_HEAD, rows, footer="\n", what="entities"))
-    return [*sections, Section(pm.preview_notes(preview))]
+    return [*_promote_doc(head, ctx, rows, pm.PREVIEW_TABLE_HEAD),
+            Section(pm.preview_notes(preview))]
 
 
 Problem = tuple[str | None, int | None, str]

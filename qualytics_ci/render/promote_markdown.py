@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..results import PreviewEntity, PromotePreview, PromoteReport
+from ..results import PreviewEntity, PromoteEntity, PromotePreview, PromoteReport
 from .cells import cell
 
 MAX_ROWS = 250
@@ -14,36 +14,45 @@ OUTCOME = {"success": "✅ success", "failure": "❌ failure", "aborted": "⚠�
            "running": "⏳ still running"}
 
 
+REPORT_TABLE_HEAD = ("| result | source | source id | destination id | message |\n"
+                     "|---|---|---|---|---|\n")
+
+
+def report_intro(report: PromoteReport) -> str:
+    """The outcome, where from and to, and the status counts."""
+    counts = {r: report.count(r) for r in ("created", "updated", "skipped", "failed")}
+    text = (f"### Promote {OUTCOME.get(report.result, report.result)}: "
+            f"`{report.source}` → `{report.destination}`\n\n"
+            f"Operation **#{report.operation_id}** (`{report.type}`): "
+            f"**{counts['created']}** created, **{counts['updated']}** updated, "
+            f"**{counts['skipped']}** skipped, **{counts['failed']}** failed "
+            f"(of {report.total}).\n")
+    if report.result == "aborted":
+        text += ("\nThe operation was aborted; entities processed before the abort keep "
+                 "their result.\n")
+    return text
+
+
+def report_row(e: PromoteEntity) -> str:
+    """One entity's table row."""
+    dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
+    return (f"| {ICON.get(e.result, '')} {e.result} | {cell(e.source_name)} | "
+            f"{e.source_entity_id} | {dest} | {cell(e.message)} |\n")
+
+
 def render_promote_markdown(report: PromoteReport, *, max_rows: int = MAX_ROWS) -> str:
     """Headline with status counts, then every entity, failures first, in a table.
 
     Tables longer than ``max_rows`` are cut with a note; failures come first, so
     they are never the part that is cut."""
-    counts = {r: report.count(r) for r in ("created", "updated", "skipped", "failed")}
-    lines = [
-        f"### Promote {OUTCOME.get(report.result, report.result)}: "
-        f"`{report.source}` → `{report.destination}`",
-        "",
-        f"Operation **#{report.operation_id}** (`{report.type}`): "
-        f"**{counts['created']}** created, **{counts['updated']}** updated, "
-        f"**{counts['skipped']}** skipped, **{counts['failed']}** failed "
-        f"(of {report.total}).",
-    ]
-    if report.result == "aborted":
-        lines += ["", "The operation was aborted; entities processed before the abort keep "
-                      "their result."]
+    text = report_intro(report)
     entities = report.failures_first()
     if entities:
-        lines += ["", "| result | source | source id | destination id | message |",
-                  "|---|---|---|---|---|"]
-        for e in entities[:max_rows]:
-            dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
-            lines.append(f"| {ICON.get(e.result, '')} {e.result} | {cell(e.source_name)} | "
-                         f"{e.source_entity_id} | {dest} | {cell(e.message)} |")
+        text += "\n" + REPORT_TABLE_HEAD + "".join(report_row(e) for e in entities[:max_rows])
         if len(entities) > max_rows:
-            lines += ["", f"_… {len(entities) - max_rows} more entities not shown; the JSON "
-                          "report has all of them._"]
-    return "\n".join(lines) + "\n"
+            text += (f"\n_… {len(entities) - max_rows} more entities not shown; the JSON "
+                     "report has all of them._\n")
+    return text
 
 
 PREVIEW_TABLE_HEAD = ("| action | source | source id | destination id | detail |\n"
