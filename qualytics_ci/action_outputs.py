@@ -11,7 +11,7 @@ from .errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from .github_api import marker
 from .render import markdown as md
 from .render.fit import Section
-from .results import ImportReport, Plan, PromotePreview, PromoteReport
+from .results import Action, ImportReport, Plan, PromotePreview, PromoteReport
 
 OUTPUT_NAMES = ("created", "updated", "archived", "unchanged", "failed", "has-changes", "drift",
                 "plan-digest", "operation-id", "report", "summary")
@@ -61,12 +61,10 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
                       outputs=out)
     if command == "import":
         imported = results_json.import_report_from_json(data)
-        for action, name in (("create", "created"), ("update", "updated"),
-                             ("archive", "archived")):
-            out[name] = str(sum(1 for o in imported.outcomes
-                                if o.result == "ok" and o.change.action == action))
-        out["unchanged"] = str(sum(1 for o in imported.outcomes
-                                   if o.change.action == "unchanged"))
+        done: dict[str, Action] = {"created": "create", "updated": "update",
+                                   "archived": "archive", "unchanged": "unchanged"}
+        for name, action in done.items():
+            out[name] = str(imported.done(action))
         out["failed"] = str(imported.failed)
         out["has-changes"] = _flag(any(o.change.action != "unchanged"
                                        for o in imported.outcomes))
