@@ -9,9 +9,10 @@ from . import results_json
 from .action_inputs import Inputs
 from .errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from .github_api import marker
+from .promote_results import PromotePreview, PromoteReport
 from .render import markdown as md
 from .render.fit import Section
-from .results import Action, ImportReport, Plan, PromotePreview, PromoteReport
+from .results import Action, ImportReport, Plan
 
 OUTPUT_NAMES = ("created", "updated", "archived", "unchanged", "failed", "has-changes", "drift",
                 "plan-digest", "operation-id", "report", "summary")

@@ -41,7 +41,7 @@ from .promote_request import (
     split_list,
 )
 from .promote_resolve import Resolver, resolve
-from .results import PromotePreview, PromoteReport
+from .promote_results import PromotePreview, PromoteReport
 
 __all__ = [
     "PromoteNotFinished",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from . import promote_match as m
 from .promote_api import PromoteAPI, Row
 from .promote_request import ResolvedPromote, build_body
-from .results import PreviewEntity, PromotePreview
+from .promote_results import PreviewEntity, PromotePreview
 
 FIELD_DEPENDENCY = ("Source field(s) {missing} not available on destination — their parent "
                     "computed field may have failed to promote")

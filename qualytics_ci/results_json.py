@@ -14,15 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import QualyticsCIError
-from .results import (
-    Action,
-    ApplyResult,
-    Change,
-    FieldChange,
-    ImportReport,
-    Kind,
-    Outcome,
-    Plan,
+from .promote_results import (
     PreviewAction,
     PreviewEntity,
     PromoteEntity,
@@ -31,6 +23,7 @@ from .results import (
     PromotePreview,
     PromoteReport,
 )
+from .results import Action, ApplyResult, Change, FieldChange, ImportReport, Kind, Outcome, Plan
 
 
 def read(path: str | Path) -> dict[str, Any]:

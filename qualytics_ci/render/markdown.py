@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import secrets
-from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromotePreview, PromoteReport
+from ..promote_results import PromotePreview, PromoteReport
+from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan
 from . import promote_markdown as pm
 from .cells import cell as cell  # re-exported: callers write md.cell / md.code
 from .cells import code as code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..results import PreviewEntity, PromoteEntity, PromotePreview, PromoteReport
+from ..promote_results import PreviewEntity, PromoteEntity, PromotePreview, PromoteReport
 from .cells import cell
 
 MAX_ROWS = 250

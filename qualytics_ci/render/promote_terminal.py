@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..results import PromotePreview, PromoteReport
+from ..promote_results import PromotePreview, PromoteReport
 
 MAX_ROWS = 200
 RESULT_MARK = {"failed": "!", "created": "+", "updated": "~", "skipped": "="}
