@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
 
 from . import cli, github, settings
 from . import secrets as registry
@@ -106,19 +104,13 @@ class Action:
         argv = cli_argv(self.inputs, str(report))
         title = f"qualytics-ci {' '.join(argv[:1])} {self.inputs.input}"
         cwd = os.getcwd()
-        printed = io.StringIO()
-        stdout = sys.stdout
         try:
             os.chdir(self.workspace)
             with self.runner.group(title), self.runner.stop_commands():
-                sys.stdout = _Tee(stdout, printed)
-                try:
-                    code = self.command(argv)
-                finally:
-                    sys.stdout = stdout
+                code = self.command(argv)
         finally:
             os.chdir(cwd)
-        return result_from_report(self.inputs, code, report, printed=printed.getvalue())
+        return result_from_report(self.inputs, code, report)
 
     def _publish(self, result: Result) -> None:
         ctx = self.context()
@@ -177,6 +169,9 @@ class Action:
         if api is None or result.plan is None:
             return
         drifted = result.plan.has_changes
+        # Without the run's link: the same drift seen by a later run is the same body,
+        # so the issue is not edited on every scheduled run.
+        ctx = replace(ctx, run_url=None)
         body = md.comment(md.drift_sections(result.plan, ctx, result.in_sync), ctx).text
         title = f"Drift detected: {self.inputs.input} ({self.inputs.comment_key})"
         outcome = api.sync_drift_issue(self.inputs.comment_key, drifted=drifted, title=title,
@@ -252,20 +247,6 @@ class Action:
                               title="qualytics-ci")
             return EXIT_CHANGES
         return EXIT_OK
-
-
-class _Tee(io.TextIOBase):
-    """Writes to the log and keeps a copy (a promote preview is only printed)."""
-
-    def __init__(self, stream: TextIO, copy: io.StringIO) -> None:
-        self.stream, self.copy = stream, copy
-
-    def write(self, text: str) -> int:
-        self.copy.write(text)
-        return self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
 
 
 def main(env: Mapping[str, str] | None = None) -> int:

@@ -9,9 +9,10 @@ from . import results_json
 from .action_inputs import Inputs
 from .errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from .github_api import marker
+from .promote_results import PromotePreview, PromoteReport
 from .render import markdown as md
 from .render.fit import Section
-from .results import ImportReport, Plan, PromoteReport
+from .results import Action, ImportReport, Plan
 
 OUTPUT_NAMES = ("created", "updated", "archived", "unchanged", "failed", "has-changes", "drift",
                 "plan-digest", "operation-id", "report", "summary")
@@ -29,7 +30,7 @@ class Result:
     promoted: PromoteReport | None = None
     report: Path | None = None
     drift: bool = False
-    preview: str | None = None
+    preview: PromotePreview | None = None
     in_sync: int | None = None
     outputs: dict[str, str] = field(default_factory=dict)
 
@@ -45,27 +46,26 @@ def _base_outputs() -> dict[str, str]:
     return out
 
 
-def result_from_report(inputs: Inputs, code: int, report: Path, *,
-                       printed: str = "") -> Result:
+def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
     """Read the report the command wrote and derive the outputs from it."""
     command = inputs.command
     out = _base_outputs()
-    if command == "promote" and inputs.dry_run:
-        return Result(command, code, "promote preview (dry run)", preview=printed, outputs=out)
     if command in ("validate", "export"):
         verb = "validated" if command == "validate" else "exported to"
         return Result(command, code, f"qualytics-ci: {verb} {inputs.input}", outputs=out)
     if command == "promote" and code not in (EXIT_OK, EXIT_PARTIAL) and not report.exists():
         return Result(command, code, f"qualytics-ci promote exited {code}", outputs=out)
     data = results_json.read(report)
+    if command == "promote" and inputs.dry_run:
+        preview = results_json.promote_preview_from_json(data)
+        return Result(command, code, preview.headline(), preview=preview, report=report,
+                      outputs=out)
     if command == "import":
         imported = results_json.import_report_from_json(data)
-        for action, name in (("create", "created"), ("update", "updated"),
-                             ("archive", "archived")):
-            out[name] = str(sum(1 for o in imported.outcomes
-                                if o.result == "ok" and o.change.action == action))
-        out["unchanged"] = str(sum(1 for o in imported.outcomes
-                                   if o.change.action == "unchanged"))
+        done: dict[str, Action] = {"created": "create", "updated": "update",
+                                   "archived": "archive", "unchanged": "unchanged"}
+        for name, action in done.items():
+            out[name] = str(imported.done(action))
         out["failed"] = str(imported.failed)
         out["has-changes"] = _flag(any(o.change.action != "unchanged"
                                        for o in imported.outcomes))

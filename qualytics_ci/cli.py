@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="preview without running")
     p.add_argument("--no-wait", action="store_true", help="print the operation id and return")
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait (default 1800)")
-    p.add_argument("--report", metavar="FILE", help="write the promote report as JSON")
+    p.add_argument("--report", metavar="FILE",
+                   help="write the promote report (with --dry-run: the preview) as JSON")
 
     sub.add_parser("demo", help="walk through every command on an embedded sandbox")
     return parser

@@ -1,8 +1,11 @@
 """Progress for long work, on stderr only.
 
 On a terminal a single live line is redrawn; elsewhere (CI logs) a plain line is
-printed at most every few seconds; with ``--quiet`` nothing at all. Progress
-never goes to stdout, so JSON written there or to files stays clean.
+printed only for phases worth reading about: every few seconds while a phase runs
+longer than that, and once at the end of a phase of more than one unit (or of a
+phase that already printed), so a tiny scope leaves the log quiet. With
+``--quiet`` nothing at all. Progress never goes to stdout, so JSON written there
+or to files stays clean.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Progress:
         self._total = 0
         self._last = 0.0
         self._drawn = False
+        self._printed = ""
 
     def start(self, phase: str, total: int) -> None:
         """Begin a phase of ``total`` units of work."""
@@ -45,7 +49,8 @@ class Progress:
             self._finish_line()
             self._phase, self._done, self._total = phase, 0, total
             self._last = self.clock()
-            self._emit(force=not self.live)
+            self._printed = ""
+            self._emit(force=False)
 
     def advance(self, n: int = 1) -> None:
         """Record ``n`` more units done (thread-safe)."""
@@ -57,7 +62,7 @@ class Progress:
         """End the current phase with a final line."""
         with self._lock:
             if self._phase:
-                self._emit(force=True)
+                self._emit(force=self.live or self._total > 1 or bool(self._printed))
                 self._finish_line()
             self._phase = ""
 
@@ -70,10 +75,10 @@ class Progress:
             self.stream.write("\r\x1b[K" + text)
             self._drawn = True
             self.stream.flush()
-        elif force or now - self._last >= self.interval:
+        elif text != self._printed and (force or now - self._last >= self.interval):
             self.stream.write(text + "\n")
             self.stream.flush()
-            self._last = now
+            self._last, self._printed = now, text
 
     def _finish_line(self) -> None:
         if self._drawn and not self.quiet:

@@ -41,7 +41,7 @@ from .promote_request import (
     split_list,
 )
 from .promote_resolve import Resolver, resolve
-from .results import PromotePreview, PromoteReport
+from .promote_results import PromotePreview, PromoteReport
 
 __all__ = [
     "PromoteNotFinished",
@@ -202,8 +202,8 @@ def options_from_args(args: argparse.Namespace) -> PromoteOptions:
     )
 
 
-def write_report(path: str, report: PromoteReport) -> None:
-    """The report as JSON (secrets redacted)."""
+def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
+    """The report (or a dry run's preview) as JSON (secrets redacted)."""
     text = json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
     Path(path).write_text(secrets.redact(text), encoding="utf-8")
 
@@ -221,7 +221,10 @@ def run_cli(args: argparse.Namespace) -> int:
     out = sys.stdout
     with Client(target.url, target.token, timeout=args.request_timeout) as client:
         if args.dry_run:
-            out.write(secrets.redact(render_promote_preview(preview_promote(client, options))))
+            preview = preview_promote(client, options)
+            out.write(secrets.redact(render_promote_preview(preview)))
+            if args.report:
+                write_report(args.report, preview)
             return EXIT_OK
         resolved = prepare(client, options)
         operation = start_promote(client, resolved)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from . import promote_match as m
 from .promote_api import PromoteAPI, Row
 from .promote_request import ResolvedPromote, build_body
-from .results import PreviewEntity, PromotePreview
+from .promote_results import PreviewEntity, PromotePreview
 
 FIELD_DEPENDENCY = ("Source field(s) {missing} not available on destination — their parent "
                     "computed field may have failed to promote")
@@ -101,10 +101,8 @@ def preview_tables(sources: Sequence[Row], destination_listing: Sequence[Row],
     for row in m.select(sources, ids, tags):
         sid, name = int(row["id"]), str(row.get("name"))
         other = listing.get(name)
-        kind = str(other.get("container_type")) if other else ""
-        if other is not None and kind != "computed_table":
-            out.append(PreviewEntity(sid, name, "fail", "Cannot promote over non-computed-table "
-                                     f"container (type: {kind})", int(other["id"])))
+        if refused := _over_another_type(sid, name, other, "computed_table"):
+            out.append(refused)
             continue
         copy = tables.get(name, other)
         out.append(_compare(sid, name, copy, m.table_definition(row, additional_tags),
@@ -123,10 +121,8 @@ def preview_files(mapped: Sequence[tuple[Row, int]], destination_listing: Sequen
     for row, pattern_id in mapped:
         sid, name = int(row["id"]), str(row.get("name"))
         other = listing.get(name)
-        kind = str(other.get("container_type")) if other else ""
-        if other is not None and kind != "computed_file":
-            out.append(PreviewEntity(sid, name, "fail", "Cannot promote over non-computed-file "
-                                     f"container (type: {kind})", int(other["id"])))
+        if refused := _over_another_type(sid, name, other, "computed_file"):
+            out.append(refused)
             continue
         copy = files.get(name, other)
         actual = None
@@ -135,6 +131,17 @@ def preview_files(mapped: Sequence[tuple[Row, int]], destination_listing: Sequen
         out.append(_compare(sid, name, copy, m.file_definition(row, pattern_id, additional_tags),
                             actual))
     return out
+
+
+def _over_another_type(sid: int, name: str, other: Row | None,
+                       wanted: str) -> PreviewEntity | None:
+    """The expected failure when the destination's same-named container is not a ``wanted``
+    one (the platform refuses to promote over it); None when there is nothing in the way."""
+    kind = str(other.get("container_type")) if other else ""
+    if other is None or kind == wanted:
+        return None
+    return PreviewEntity(sid, name, "fail", f"Cannot promote over non-{wanted.replace('_', '-')} "
+                         f"container (type: {kind})", int(other["id"]))
 
 
 def _pattern_id(row: Row) -> int | None:

@@ -15,7 +15,7 @@ from .errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 from .promote_api import PromoteAPI, Row
 from .promote_match import entity_name
 from .promote_request import PromoteKind
-from .results import PromoteEntity, PromoteEntityResult, PromoteOutcome, PromoteReport
+from .promote_results import PromoteEntity, PromoteEntityResult, PromoteOutcome, PromoteReport
 
 ENTITY_RESULTS: tuple[PromoteEntityResult, ...] = ("created", "updated", "skipped", "failed")
 OUTCOMES: tuple[PromoteOutcome, ...] = ("success", "failure", "aborted", "running")

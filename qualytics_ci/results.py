@@ -1,7 +1,9 @@
 """The results every command produces, shared by the core and the renderers.
 
 A :class:`Plan` says what an import would do, a :class:`ImportReport` what it
-did, a :class:`PromoteReport` what a promote operation did. Their JSON forms
+did, a :class:`DriftReport` how the target differs from the folder; the promote
+results (:class:`PromoteReport`, :class:`PromotePreview`) live in
+:mod:`qualytics_ci.promote_results` and are importable from here too. Their JSON forms
 are the stable schemas documented in ``docs/reports.md``; the terminal,
 markdown and JSON renderers all read these objects and nothing else.
 """
@@ -10,14 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
+
+from .promote_results import PREVIEW_ORDER as PREVIEW_ORDER
+from .promote_results import PreviewAction as PreviewAction
+from .promote_results import PreviewEntity as PreviewEntity
+from .promote_results import PromoteEntity as PromoteEntity
+from .promote_results import PromoteEntityResult as PromoteEntityResult
+from .promote_results import PromoteOutcome as PromoteOutcome
+from .promote_results import PromotePreview as PromotePreview
+from .promote_results import PromoteReport as PromoteReport
 
 Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
 Action = Literal["create", "update", "unchanged", "archive"]
 ApplyResult = Literal["ok", "failed", "skipped"]
-PromoteEntityResult = Literal["created", "updated", "skipped", "failed"]
-PromoteOutcome = Literal["success", "failure", "aborted", "running"]
 DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
 
 KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
@@ -131,16 +140,19 @@ class ImportReport:
     def failed(self) -> int:
         return self.count("failed")
 
+    def done(self, action: Action) -> int:
+        """Entities whose planned ``action`` was applied (``unchanged`` ones need nothing)."""
+        if action == "unchanged":
+            return sum(1 for o in self.outcomes if o.change.action == "unchanged")
+        return sum(1 for o in self.outcomes if o.result == "ok" and o.change.action == action)
+
     def headline(self) -> str:
         """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.`` (skipped
         dependants of failed entities are counted only when there are some)."""
-        done = {a: sum(1 for o in self.outcomes if o.result == "ok" and o.change.action == a)
-                for a in ("create", "update", "archive")}
-        unchanged = sum(1 for o in self.outcomes if o.change.action == "unchanged")
         skipped = self.count("skipped")
-        return (f"Import: {done['create']} created, {done['update']} updated, "
-                f"{done['archive']} archived, {unchanged} unchanged, {self.failed} failed"
-                + (f", {skipped} skipped." if skipped else "."))
+        return (f"Import: {self.done('create')} created, {self.done('update')} updated, "
+                f"{self.done('archive')} archived, {self.done('unchanged')} unchanged, "
+                f"{self.failed} failed" + (f", {skipped} skipped." if skipped else "."))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -206,133 +218,4 @@ class DriftReport:
             "drifted": self.drifted,
             "summary": self.summary,
             "items": [i.to_json() for i in self.items if i.state != "in_sync"],
-        }
-
-
-@dataclass(frozen=True)
-class PromoteEntity:
-    """One source entity's result in a promote operation."""
-
-    entity_type: str
-    source_entity_id: int
-    source_name: str
-    result: PromoteEntityResult
-    destination_entity_id: int | None = None
-    message: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "entity_type": self.entity_type,
-            "source_entity_id": self.source_entity_id,
-            "source_name": self.source_name,
-            "result": self.result,
-            "destination_entity_id": self.destination_entity_id,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True)
-class PromoteReport:
-    """A promote operation's outcome: the platform's shape, with names added."""
-
-    operation_id: int
-    type: str
-    result: PromoteOutcome
-    status: dict[str, int]
-    results: tuple[PromoteEntity, ...] = field(default=())
-    source: str = ""
-    destination: str = ""
-
-    def count(self, result: PromoteEntityResult) -> int:
-        """Entities with this result (from the operation's status when it has it)."""
-        if result in self.status:
-            return int(self.status[result])
-        return sum(1 for r in self.results if r.result == result)
-
-    @property
-    def total(self) -> int:
-        return int(self.status.get("total", len(self.results)))
-
-    def failures_first(self) -> list[PromoteEntity]:
-        """Entities with failures first, then by result, then by source id."""
-        order = {"failed": 0, "created": 1, "updated": 2, "skipped": 3}
-        return sorted(self.results, key=lambda r: (order.get(r.result, 9), r.source_entity_id))
-
-    def headline(self) -> str:
-        c = {r: self.count(r) for r in ("created", "updated", "skipped", "failed")}
-        return (f"Promote {self.result}: {c['created']} created, {c['updated']} updated, "
-                f"{c['skipped']} skipped, {c['failed']} failed (of {self.total}).")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "operation_id": self.operation_id,
-            "type": self.type,
-            "result": self.result,
-            "source": self.source,
-            "destination": self.destination,
-            "status": dict(self.status),
-            "results": [r.to_json() for r in self.results],
-        }
-
-
-PreviewAction = Literal["create", "update", "skip", "fail", "excluded"]
-
-
-@dataclass(frozen=True)
-class PreviewEntity:
-    """What a promote would do to one source entity, as far as can be told."""
-
-    source_entity_id: int
-    source_name: str
-    action: PreviewAction
-    reason: str | None = None
-    destination_entity_id: int | None = None
-    fields: tuple[FieldChange, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source_entity_id": self.source_entity_id,
-            "source_name": self.source_name,
-            "action": self.action,
-            "reason": self.reason,
-            "destination_entity_id": self.destination_entity_id,
-            "fields": [f.to_json() for f in self.fields],
-        }
-
-
-@dataclass(frozen=True)
-class PromotePreview:
-    """A promote's dry run: the resolved request and the expected per-entity outcome.
-
-    ``certain`` lists what was read from the API as fact; ``estimates`` what is
-    a prediction (matching destination copies, validation outcomes)."""
-
-    type: str
-    source: str
-    destination: str
-    request: dict[str, Any]
-    entities: tuple[PreviewEntity, ...]
-    certain: tuple[str, ...] = ()
-    estimates: tuple[str, ...] = ()
-
-    def count(self, action: PreviewAction) -> int:
-        return sum(1 for e in self.entities if e.action == action)
-
-    def headline(self) -> str:
-        c = {a: self.count(a) for a in ("create", "update", "skip", "fail", "excluded")}
-        return (f"Promote preview: {c['create']} to create, {c['update']} to update, "
-                f"{c['skip']} to skip, {c['fail']} expected to fail, "
-                f"{c['excluded']} excluded.")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "source": self.source,
-            "destination": self.destination,
-            "request": dict(self.request),
-            "summary": {a: self.count(a)
-                        for a in ("create", "update", "skip", "fail", "excluded")},
-            "entities": [e.to_json() for e in self.entities],
-            "certain": list(self.certain),
-            "estimates": list(self.estimates),
         }

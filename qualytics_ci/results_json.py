@@ -14,20 +14,16 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import QualyticsCIError
-from .results import (
-    Action,
-    ApplyResult,
-    Change,
-    FieldChange,
-    ImportReport,
-    Kind,
-    Outcome,
-    Plan,
+from .promote_results import (
+    PreviewAction,
+    PreviewEntity,
     PromoteEntity,
     PromoteEntityResult,
     PromoteOutcome,
+    PromotePreview,
     PromoteReport,
 )
+from .results import Action, ApplyResult, Change, FieldChange, ImportReport, Kind, Outcome, Plan
 
 
 def read(path: str | Path) -> dict[str, Any]:
@@ -43,6 +39,11 @@ def read(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _field_changes(rows: Any) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(str(f.get("path", "")), f.get("before"), f.get("after"))
+                 for f in rows or ())
+
+
 def change_from_json(d: Mapping[str, Any]) -> Change:
     return Change(
         kind=cast(Kind, d.get("kind", "check")),
@@ -52,8 +53,7 @@ def change_from_json(d: Mapping[str, Any]) -> Change:
         container=d.get("container"),
         uid=d.get("uid"),
         file=d.get("file"),
-        fields=tuple(FieldChange(str(f.get("path", "")), f.get("before"), f.get("after"))
-                     for f in d.get("fields") or ()),
+        fields=_field_changes(d.get("fields")),
     )
 
 
@@ -125,4 +125,26 @@ def promote_report_from_json(data: Mapping[str, Any]) -> PromoteReport:
         results=results,
         source=str(data.get("source") or ""),
         destination=str(data.get("destination") or ""),
+    )
+
+
+def promote_preview_from_json(data: Mapping[str, Any]) -> PromotePreview:
+    """A PromotePreview from the JSON ``promote --dry-run --report`` writes."""
+    entities = tuple(
+        PreviewEntity(
+            source_entity_id=int(e.get("source_entity_id") or 0),
+            source_name=str(e.get("source_name") or ""),
+            action=cast(PreviewAction, e.get("action", "skip")),
+            reason=e.get("detail"),
+            destination_entity_id=e.get("destination_entity_id"),
+            fields=_field_changes(e.get("fields")),
+        ) for e in data.get("entities") or ())
+    return PromotePreview(
+        type=str(data.get("type", "")),
+        source=str(data.get("source") or ""),
+        destination=str(data.get("destination") or ""),
+        request=dict(data.get("request") or {}),
+        entities=entities,
+        certain=tuple(str(t) for t in data.get("certain") or ()),
+        estimates=tuple(str(t) for t in data.get("estimated") or ()),
     )

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import secrets
-from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan, PromoteReport
+from ..promote_results import PromotePreview, PromoteReport
+from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan
+from . import promote_markdown as pm
+from .cells import cell as cell  # re-exported: callers write md.cell / md.code
+from .cells import code as code
+from .cells import longest_backtick_run
 from .fit import Fitted, Section, chars, fit, utf8_bytes
-from .promote_markdown import render_promote_markdown
 
 COMMENT_LIMIT = 65_536
 COMMENT_BUDGET = 60_000
@@ -41,31 +45,6 @@ class Context:
     run_url: str | None = None
 
 
-def cell(value: Any) -> str:
-    """A value made safe for a table cell (no pipes, newlines or raw HTML)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def code(value: Any) -> str:
-    """Inline code whose fence cannot be closed by the value itself."""
-    text = cell(value)
-    if not text:
-        return ""
-    ticks = "`" * (_longest_backtick_run(text) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _longest_backtick_run(text: str) -> int:
-    best = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        best = max(best, run)
-    return best
-
-
 def _value(v: Any) -> str:
     return json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)
 
@@ -84,7 +63,7 @@ def diff_block(change: Change, label: str) -> str:
         if change.action != "archive":
             lines.append(f"+ {_value(f.after)}")
     body = "\n".join(lines)
-    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    fence = "`" * max(3, longest_backtick_run(body) + 1)
     count = len(change.fields)
     noun = "field" if count == 1 else "fields"
     return (f"<details><summary>{cell(label)} {change.kind} <code>{cell(entity_path(change))}"
@@ -221,35 +200,31 @@ def drift_sections(plan: Plan, ctx: Context, in_sync: int | None = None) -> list
 
 
 def promote_sections(report: PromoteReport, ctx: Context) -> list[Section]:
-    """A promote operation, as the promote renderer writes it; table rows can be trimmed."""
-    text = render_promote_markdown(report, max_rows=max(1, len(report.results)))
-    head: list[str] = []
-    rows: list[str] = []
-    tail: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if rows or (head and head[-1].startswith("|---")):
-            (rows if line.startswith("| ") and not tail else tail).append(line)
-        else:
-            head.append(line)
-    table_head = [ln for ln in head if ln.startswith("|")]
-    intro = "".join(ln for ln in head if not ln.startswith("|"))
-    intro = f"### {cell(ctx.title)}: promote\n\n" + intro.replace("### ", "#### ", 1)
+    """A promote operation: outcome and counts, then every entity, failures first (so
+    a cut keeps them)."""
+    head = (f"### {cell(ctx.title)}: promote\n\n"
+            + pm.report_intro(report).replace("### ", "#### ", 1))
+    return _promote_doc(head, ctx, [pm.report_row(e) for e in report.failures_first()],
+                        pm.REPORT_TABLE_HEAD)
+
+
+def _promote_doc(head: str, ctx: Context, rows: list[str], table_head: str) -> list[Section]:
     if ctx.run_url:
-        intro += f"\n[workflow run]({ctx.run_url})\n"
-    sections = [Section(intro + "\n", essential=True)]
+        head += f"\n[workflow run]({ctx.run_url})\n"
+    sections = [Section(head + "\n", essential=True)]
     if rows:
-        sections.append(Section("".join(table_head), rows, footer="".join(tail) + "\n",
-                                what="entities"))
+        sections.append(Section(table_head, rows, footer="\n", what="entities"))
     return sections
 
 
-def promote_preview_sections(preview_text: str, ctx: Context) -> list[Section]:
-    """A promote dry run: the preview the command printed, in a code block."""
-    fence = "`" * max(3, _longest_backtick_run(preview_text) + 1)
-    head = f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
-    lines = [ln + "\n" for ln in preview_text.rstrip("\n").splitlines()]
-    return [Section(head, essential=True),
-            Section(f"{fence}text\n", lines, footer=f"{fence}\n", what="preview lines")]
+def promote_preview_sections(preview: PromotePreview, ctx: Context) -> list[Section]:
+    """A promote dry run: counts, then a table of every selected entity (expected
+    failures and exclusions first, so a cut keeps them), then the request sent."""
+    head = (f"### {cell(ctx.title)}: promote preview (dry run, nothing changed)\n\n"
+            + pm.preview_intro(preview).replace("### ", "#### ", 1))
+    rows = [pm.preview_row(e) for e in preview.failures_first()]
+    return [*_promote_doc(head, ctx, rows, pm.PREVIEW_TABLE_HEAD),
+            Section(pm.preview_notes(preview))]
 
 
 Problem = tuple[str | None, int | None, str]

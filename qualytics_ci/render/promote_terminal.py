@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..results import PromotePreview, PromoteReport
+from ..promote_results import PromotePreview, PromoteReport
 
 MAX_ROWS = 200
 RESULT_MARK = {"failed": "!", "created": "+", "updated": "~", "skipped": "="}
@@ -69,8 +69,7 @@ def render_promote_preview(preview: PromotePreview, *, max_rows: int = MAX_ROWS)
     lines = [f"Promote preview ({preview.type}): {preview.source} -> {preview.destination}",
              "Request that would be sent: POST /api/operations/run "
              + json.dumps(preview.request, sort_keys=True), ""]
-    order = {"fail": 0, "create": 1, "update": 2, "skip": 3, "excluded": 4}
-    entities = sorted(preview.entities, key=lambda e: (order[e.action], e.source_entity_id))
+    entities = preview.failures_first()
     rows = [("ACTION", "SOURCE", "SOURCE ID", "DEST ID", "DETAIL")]
     for e in entities[:max_rows]:
         detail = e.reason or ""

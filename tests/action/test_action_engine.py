@@ -85,3 +85,49 @@ def test_invalid_yaml_is_annotated_at_its_line(sandbox: RunningSandbox,
         "::error file=qualytics-config/connections/warehouse_prod_db.yaml,line=")
     assert "warehouse_prod_db.yaml" in run.summary
     assert "warehouse_prod_db.yaml" in github_stub.comments_on(7)[0]["body"]
+
+
+def test_drift_issue_opens_on_a_change_made_through_the_api_and_closes_after_reimport(
+        sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
+    from qualytics_ci.client import Client
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    assert act(ws, sandbox, github_stub, "export", comment="never").code == 0
+    with Client(sandbox.url, sandbox.tokens["admin"]) as api:
+        prod = next(d for d in api.list_datastores() if d["name"] == "warehouse-prod")
+        check = next(c for c in api.list_quality_checks(prod["id"])
+                     if c["rule_type"] == "between")
+        api.update_quality_check(check["id"], {
+            "description": check.get("description"),
+            "fields": [f["name"] for f in check.get("fields", [])],
+            "coverage": check.get("coverage"), "filter": check.get("filter"),
+            "properties": {**(check.get("properties") or {}), "max": 123456},
+            "tags": [t["name"] for t in check.get("global_tags", [])],
+            "additional_metadata": check.get("additional_metadata"),
+            "status": check.get("status", "Active")})
+
+    drift_inputs = {"drift-issue": "true", "comment": "never"}
+    drifted = act(ws, sandbox, github_stub, "drift", **drift_inputs)
+    assert drifted.outputs["drift"] == "true", drifted.stdout + drifted.stderr
+    assert "drift issue: created" in drifted.stdout
+    issues = list(github_stub.state.issues.values())
+    assert len(issues) == 1 and issues[0]["labels"] == ["qualytics-drift"]
+    assert issues[0]["state"] == "open" and "123456" in issues[0]["body"]
+
+    # a later scheduled run (another run id) seeing the same drift leaves the issue alone
+    again = run_action(ws, {"direction": "drift", "url": sandbox.url,
+                            "token": sandbox.tokens["admin"], "datastores": "warehouse-prod",
+                            **drift_inputs}, api_url=github_stub.url,
+                       env={**PASSWORDS, "GITHUB_RUN_ID": "4343"}, fake_engine=False)
+    assert "drift issue: unchanged" in again.stdout, again.stdout
+    assert len(github_stub.state.issues) == 1
+
+    reimported = act(ws, sandbox, github_stub, "import", comment="never",
+                     **{"dry-run": "false"})
+    assert reimported.code == 0 and reimported.outputs["updated"] == "1", reimported.stdout
+    clean = act(ws, sandbox, github_stub, "drift", **drift_inputs)
+    assert clean.code == 0 and clean.outputs["drift"] == "false", clean.stdout + clean.stderr
+    assert "drift issue: closed" in clean.stdout
+    assert [i["state"] for i in github_stub.state.issues.values()] == ["closed"]
+    assert "No drift" in issues[0]["body"]

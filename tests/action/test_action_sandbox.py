@@ -41,6 +41,15 @@ def test_promote_dry_run_previews_on_a_pull_request(sandbox: RunningSandbox,
     assert run.code == 0, run.stdout + run.stderr
     assert "promote preview (dry run, nothing changed)" in run.summary
     assert run.outputs["operation-id"] == "" and run.outputs["has-changes"] == "false"
+    preview = json.loads((ws / run.outputs["report"]).read_text())
+    assert preview["summary"] == {"create": 4, "update": 1, "skip": 5, "fail": 0,
+                                  "excluded": 1}
+    assert ("would **create 4**, **update 1**, skip 5; **0** expected to fail; 1 excluded"
+            in run.summary)
+    rows = [ln for ln in run.summary.splitlines() if ln.startswith("| ")][1:]
+    assert len(rows) == 11 and rows[0].startswith("| 🚫 excluded |")
+    assert "```text" not in run.summary
+    assert "Promote preview: 4 to create, 1 to update" in run.stdout
 
 
 def test_rejected_token_is_an_error_annotation(sandbox: RunningSandbox, tmp_path: Path) -> None:

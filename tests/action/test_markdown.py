@@ -5,7 +5,15 @@ from __future__ import annotations
 from qualytics_ci import secrets
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Section, fit
-from qualytics_ci.results import Change, FieldChange, Plan, PromoteEntity, PromoteReport
+from qualytics_ci.results import (
+    Change,
+    FieldChange,
+    Plan,
+    PreviewEntity,
+    PromoteEntity,
+    PromotePreview,
+    PromoteReport,
+)
 
 from .synthetic import import_report_of, plan_of, small_plan
 
@@ -68,6 +76,38 @@ def test_promote_lists_failed_entities_first() -> None:
     fitted = md.comment(md.promote_sections(many, CTX), CTX)
     assert fitted.truncated and len(fitted.text) <= md.COMMENT_BUDGET
     assert fitted.text.splitlines()[-1].startswith("> ✂️")
+
+
+def test_promote_preview_is_a_table_with_expected_failures_and_exclusions_first() -> None:
+    preview = PromotePreview(
+        "promote_quality_check", "warehouse-dev/orders", "warehouse-prod/orders",
+        {"type": "promote_quality_check", "additional_tags": ["a`b"]},
+        (PreviewEntity(1, "notNull(id)", "create"),
+         PreviewEntity(2, "between(total)", "update", None, 9,
+                       (FieldChange("properties.max", 5, 10),)),
+         PreviewEntity(3, "unique(email)", "skip", "identical copy at the destination", 8),
+         PreviewEntity(4, "notNull(gone)", "excluded", "status Discarded"),
+         PreviewEntity(5, "unique(tier)", "fail", "Validation failed: x")),
+        certain=("names resolved",), estimates=("matching rule",))
+    text = md.summary(md.promote_preview_sections(preview, CTX), CTX).text
+    assert text.startswith("### qualytics-ci: promote preview (dry run, nothing changed)\n\n"
+                           "#### Promote preview: `warehouse-dev/orders` → "
+                           "`warehouse-prod/orders`")
+    assert ("would **create 1**, **update 1**, skip 1; **1** expected to fail; 1 excluded"
+            in text)
+    assert "| action | source | source id | destination id | detail |" in text
+    order = ["❌ fail", "🚫 excluded", "🆕 create", "✏️ update", "⏭️ skip"]
+    assert [text.index(f"| {a} |") for a in order] == sorted(text.index(f"| {a} |")
+                                                           for a in order)
+    assert "| ✏️ update | between(total) | 2 | 9 | `properties.max`: 5 → 10 |" in text
+    assert "```text" not in text
+    assert "a\\u0060b" in text and "**estimated:** matching rule" in text
+    creates = [PreviewEntity(i, f"check_{i}_" + "x" * 40, "create") for i in range(3000)]
+    many = PromotePreview("promote_quality_check", "a", "b", {},
+                          (*creates, PreviewEntity(9999, "bad", "fail", "Validation failed")))
+    fitted = md.comment(md.promote_preview_sections(many, CTX), CTX)
+    assert fitted.truncated and len(fitted.text) <= md.COMMENT_BUDGET
+    assert "| ❌ fail | bad | 9999 |" in fitted.text
 
 
 def test_cells_cannot_break_the_table_or_inject_html() -> None:

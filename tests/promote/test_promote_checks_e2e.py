@@ -127,3 +127,22 @@ def test_dry_run_predicts_and_changes_nothing(sandbox: RunningSandbox,
     assert "Certain:" in out and "Estimated:" in out
     assert "properties" in out and "50000" in out
     assert all(e["method"] == "GET" for e in request_log(sandbox))
+
+
+def test_dry_run_report_is_the_preview_as_json(sandbox: RunningSandbox, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, preview = promote_json(sandbox, tmp_path, *ORDERS, "--dry-run", capsys=capsys)
+    assert code == 0
+    assert preview["type"] == "promote_quality_check"
+    assert (preview["source"], preview["destination"]) == ("warehouse-dev/orders",
+                                                           "warehouse-prod/orders")
+    assert preview["request"]["type"] == "promote_quality_check"
+    assert preview["summary"] == {"create": 4, "update": 1, "skip": 5, "fail": 0,
+                                  "excluded": 1}
+    assert preview["entities"][0]["action"] == "excluded"
+    assert "never promoted" in preview["entities"][0]["detail"]
+    update = next(e for e in preview["entities"] if e["action"] == "update")
+    assert update["destination_entity_id"] and update["fields"]
+    assert {"path", "before", "after"} == set(update["fields"][0])
+    assert preview["certain"] and preview["estimated"]
+    assert all(e["method"] == "GET" for e in request_log(sandbox))

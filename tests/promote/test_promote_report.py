@@ -94,3 +94,28 @@ def test_preview_markdown_lists_failures_first_and_the_estimates() -> None:
     assert md.index("❌ fail") < md.index("🆕 create") < md.index("✏️ update")
     assert '`properties`: {"max": 5} → {"max": 10}' in md
     assert "**estimated:** matching \\| rule" in md
+
+
+def test_preview_json_reads_back_to_the_same_preview() -> None:
+    from qualytics_ci.results import FieldChange, PreviewEntity, PromotePreview
+    from qualytics_ci.results_json import promote_preview_from_json
+
+    preview = PromotePreview(
+        "promote_computed_field", "dev/orders", "prod/orders", {"type": "promote_computed_field"},
+        (PreviewEntity(4, "excluded_one", "excluded", "no such computed field"),
+         PreviewEntity(2, "total", "update", None, 9, (FieldChange("properties", 1, 2),))),
+        certain=("names resolved",), estimates=("matching rule",))
+    data = json.loads(json.dumps(preview.to_json()))
+    assert data["entities"][0]["detail"] == "no such computed field"
+    assert data["estimated"] == ["matching rule"]
+    assert promote_preview_from_json(data) == preview
+
+
+def test_promote_markdown_cells_cannot_inject_html_or_break_the_table() -> None:
+    from qualytics_ci.results import PromoteEntity, PromoteReport
+
+    report = PromoteReport(1, "promote_quality_check", "failure", {"total": 1, "failed": 1},
+                           (PromoteEntity("quality_check", 5, "a|b<img src=x>", "failed",
+                                          None, "line\nbreak"),))
+    md = render_promote_markdown(report)
+    assert "| a\\|b&lt;img src=x&gt; | 5 |  | line break |" in md
