@@ -70,7 +70,7 @@ def result_from_report(inputs: Inputs, code: int, report: Path, *,
         out["has-changes"] = _flag(any(o.change.action != "unchanged"
                                        for o in imported.outcomes))
         out["plan-digest"] = imported.plan_digest
-        headline = md.import_headline(imported)
+        headline = imported.headline()
         return Result(command, code, headline, imported=imported, report=report, outputs=out)
     if command == "promote":
         promoted = results_json.promote_report_from_json(data)

@@ -18,7 +18,7 @@ from .client import Client
 from .errors import QualyticsCIError
 from .model import Entity, Key
 from .operations import run_and_wait
-from .plan import Planned, Step
+from .plan import Planned, Step, synced
 from .progress import SILENT, Progress
 from .results import KIND_ORDER, ImportReport, Outcome
 from .state import TargetState
@@ -29,8 +29,9 @@ def dependencies(entity: Entity) -> list[Key]:
     """Keys of the planned entities ``entity`` needs to exist first."""
     body = entity.body
     if entity.kind == "datastore":
-        conn = body.get("connection_name")
-        return [("connection", "", "", str(conn))] if isinstance(conn, str) else []
+        conn, enrich = body.get("connection_name"), body.get("enrich_datastore_name")
+        return [*([("connection", "", "", conn)] if isinstance(conn, str) else []),
+                *([("datastore", "", "", enrich)] if isinstance(enrich, str) else [])]
     if entity.kind == "connection":
         return []
     deps: list[Key] = [("datastore", "", "", entity.datastore)]
@@ -73,6 +74,8 @@ class Importer:
                 outcomes[i] = Outcome(step.change, "ok", step.current_id)
         self.progress.start("importing", len(todo))
         for kind in KIND_ORDER:
+            if kind == "container":
+                self._sync_unsynced(steps, todo)
             layer = [i for i in todo if steps[i].change.kind == kind]
             for batch in self._batches(layer, steps):
                 with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
@@ -140,6 +143,20 @@ class Importer:
         assert step.current_id is not None
         return w.update(step, step.current_id)
 
+    def _sync_unsynced(self, steps: tuple[Step, ...], todo: list[int]) -> None:
+        """An existing datastore without any container was never synced (or its sync
+        failed): sync it before creating things in it, so a re-run converges."""
+        target = self.writer.target
+        wanted = {e.datastore for i in todo
+                  if steps[i].change.action == "create" and (e := steps[i].desired) is not None
+                  and e.kind != "datastore" and e.datastore in target.read_datastores
+                  and not synced(target, e.datastore)}
+        for name in sorted(wanted):
+            try:
+                self._sync(name, target.datastore_ids[name])
+            except QualyticsCIError:
+                continue  # its entities fail one by one with "container not found"
+
     def _sync(self, datastore: str, datastore_id: int) -> None:
         """A new datastore's tables exist only after a sync: run it and wait."""
         body: dict[str, Any] = {"type": "sync", "datastore_id": datastore_id,
@@ -150,11 +167,11 @@ class Importer:
         try:
             op = run_and_wait(self.client, body, **kwargs)
         except (ServerError, TransportError) as exc:
-            raise QualyticsCIError(f"created as id {datastore_id}, but its sync could not "
+            raise QualyticsCIError(f"datastore id {datastore_id}: its sync could not "
                                    f"start: {exc.message}") from None
         if op.get("result") != "success":
             detail = op.get("message") or op.get("result")
-            raise QualyticsCIError(f"created as id {datastore_id}, but sync operation "
+            raise QualyticsCIError(f"datastore id {datastore_id}: sync operation "
                                    f"{op.get('id')} ended with {detail}")
         self.writer.ids.refresh(datastore)
 

@@ -77,8 +77,8 @@ def plan_cmd(args: argparse.Namespace) -> int:
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings), end="")
     print(f"Plan digest: {plan.digest}")
-    if args.json_file:
-        write_json(args.json_file, plan.to_json())
+    for path in {args.json_file, getattr(args, "report", None)} - {None}:
+        write_json(path, plan.to_json())  # import --dry-run --report: the plan
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK

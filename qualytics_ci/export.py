@@ -69,14 +69,15 @@ def managed_paths(kinds: frozenset[Kind], ds_dirs: set[str] | None,
 
 
 def write_export(root: Path, state: TargetState, kinds: frozenset[Kind],
-                 datastores: list[str], *, all_datastores: bool) -> WriteResult:
+                 datastores: list[str], *, all_datastores: bool,
+                 progress: Progress = SILENT) -> WriteResult:
     """Write the export of ``state`` under ``root``."""
     config = exported_config(state, kinds, datastores)
     files = folder_files(config)
     ds_dirs = {PurePosixPath(rel).parts[1] for rel in files if rel.startswith("datastores/")}
     ds_dirs.update(slug(name) for name in datastores)
-    return write_folder(root, files, managed_paths(kinds, None if all_datastores else ds_dirs,
-                                                   all_datastores))
+    owned = managed_paths(kinds, None if all_datastores else ds_dirs, all_datastores)
+    return write_folder(root, files, owned, progress)
 
 
 def run_export(client: Reader, output: str | Path, *, kinds: frozenset[Kind],
@@ -86,4 +87,5 @@ def run_export(client: Reader, output: str | Path, *, kinds: frozenset[Kind],
     names = state.selected
     root = Path(output)
     root.mkdir(parents=True, exist_ok=True)
-    return write_export(root, state, kinds, names, all_datastores=not datastores)
+    return write_export(root, state, kinds, names, all_datastores=not datastores,
+                        progress=progress)

@@ -7,12 +7,12 @@ send, the current object and its id) next to the user-facing :class:`Change`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .diff import comparable, diff
 from .errors import QualyticsCIError
-from .model import UID_KEY, Body, Config, Datastore, Entity, Key
+from .model import UID_KEY, Body, Config, Datastore, Entity, Key, slug
 from .normalize import SECRET_KEYS
 from .results import Change, FieldChange, Kind, Plan
 from .schema import Issue, raise_if_errors
@@ -78,8 +78,10 @@ def change_for(entity: Entity, action: str, fields: tuple[FieldChange, ...] = ()
 
 def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
     shown = comparable(entity.kind, entity.body)
+    if entity.kind == "connection":  # placeholders only: the values are never in a plan
+        shown.update((k, v) for k, v in entity.body.items() if k in SECRET_KEYS)
     return tuple(FieldChange(k, None, v) for k, v in shown.items()
-                 if v not in (None, [], {}, "") or k in SECRET_KEYS)
+                 if v not in (None, [], {}, ""))
 
 
 def with_uid(entity: Entity, body: Body) -> Body:
@@ -130,6 +132,28 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
     return Planned(plan, tuple(steps), tuple(_warnings(plan, target, scope)))
 
 
+def adopt_container_names(desired: Config, target: TargetState) -> Config:
+    """Computed fields of catalog tables name their container by directory only (the
+    platform CLI's layout); match ``orders_2024`` to the target's ``Orders-2024``."""
+    computed = {(c.datastore, c.name) for c in desired.containers}
+    by_slug: dict[tuple[str, str], list[str]] = {}
+    for ds, name in target.container_ids:
+        by_slug.setdefault((ds, slug(name)), []).append(name)
+    changed = False
+    fields = []
+    for f in desired.computed_fields:
+        key = (f.datastore, f.container)
+        found = by_slug.get((f.datastore, f.container), [])
+        if key not in computed and key not in target.container_ids and len(found) == 1:
+            f = replace(f, container=found[0])
+            changed = True
+        fields.append(f)
+    if not changed:
+        return desired
+    return Config.of([*desired.connections, *desired.datastores, *desired.containers,
+                      *fields, *desired.checks])
+
+
 def _warnings(plan: Plan, target: TargetState, scope: Scope) -> list[str]:
     out = []
     for change in plan.changes:
@@ -138,6 +162,9 @@ def _warnings(plan: Plan, target: TargetState, scope: Scope) -> list[str]:
             if moved:
                 out.append(f"check {change.uid}: {', '.join(sorted(moved))} cannot change in "
                            "place; import archives the check and creates a new one")
+    problem = mass_archive_problem(plan, target, scope.datastores)
+    if problem:
+        out.append(problem + "; import needs --allow-mass-archive")
     return out
 
 
@@ -158,6 +185,11 @@ def require_archive_allowed(plan: Plan, target: TargetState, datastores: frozens
     if problem and not allow:
         raise QualyticsCIError(problem, hint="check the folder and --datastore selection; "
                                              "pass --allow-mass-archive if this is intended")
+
+
+def synced(target: TargetState, datastore: str) -> bool:
+    """Whether the datastore has any container on the target (none: never synced)."""
+    return any(ds == datastore for ds, _ in target.container_ids)
 
 
 def _containers(desired: Config, target: TargetState, datastore: str) -> set[str]:
@@ -197,9 +229,15 @@ def _container_refs(entity: Entity, desired: Config, target: TargetState) -> lis
     if entity.kind == "check" and isinstance(props.get("ref_container_name"), str):
         ref_ds = props.get("ref_datastore_name") or entity.datastore
         refs.append((str(ref_ds), props["ref_container_name"], "ref_container_name"))
+    known = {d.name for d in desired.datastores} | set(target.datastore_ids)
     for datastore, container, what in refs:
-        if datastore not in target.read_datastores:
-            continue  # a new datastore: its tables appear at sync, nothing to decide yet
+        if datastore not in known:
+            out.append(Issue("error", f"ref_datastore_name {datastore!r} is neither in the "
+                                      "folder nor on the target", entity.file,
+                             entity.line("properties.ref_datastore_name")))
+            continue
+        if datastore not in target.read_datastores or not synced(target, datastore):
+            continue  # a new or never-synced datastore: its tables appear at sync
         if container not in _containers(desired, target, datastore):
             issues = (f"{what} {container!r} is not in datastore {datastore!r} "
                       "(neither a computed container in the folder nor on the target)")

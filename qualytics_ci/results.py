@@ -131,6 +131,17 @@ class ImportReport:
     def failed(self) -> int:
         return self.count("failed")
 
+    def headline(self) -> str:
+        """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.`` (skipped
+        dependants of failed entities are counted only when there are some)."""
+        done = {a: sum(1 for o in self.outcomes if o.result == "ok" and o.change.action == a)
+                for a in ("create", "update", "archive")}
+        unchanged = sum(1 for o in self.outcomes if o.change.action == "unchanged")
+        skipped = self.count("skipped")
+        return (f"Import: {done['create']} created, {done['update']} updated, "
+                f"{done['archive']} archived, {unchanged} unchanged, {self.failed} failed"
+                + (f", {skipped} skipped." if skipped else "."))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "plan_digest": self.plan_digest,

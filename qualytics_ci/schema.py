@@ -6,6 +6,7 @@ round-trip untouched); a key of the wrong type is an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -38,13 +39,18 @@ def raise_if_errors(issues: Iterable[Issue]) -> None:
     if not errors:
         return
     first = errors[0]
-    if len(errors) == 1:
-        raise QualyticsCIError(first.message, file=first.file, line=first.line)
-    text = f"{len(errors)} errors in the folder:\n" + "\n".join(
-        "  " + str(i).removeprefix("error: ") for i in errors
-    )
-    raise QualyticsCIError(text, file=first.file, line=first.line)
+    text = first.message
+    if len(errors) > 1:
+        text = f"{len(errors)} errors in the folder:\n" + "\n".join(
+            "  " + str(i).removeprefix("error: ") for i in errors)
+    exc = QualyticsCIError(text, file=first.file, line=first.line)
+    # One error per problem, for callers that annotate each (the GitHub Action).
+    exc.errors = [QualyticsCIError(i.message, file=i.file, line=i.line)  # type: ignore[attr-defined]
+                  for i in errors]
+    raise exc
 
+
+UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 STR = "string"
 INT = "integer"
@@ -137,6 +143,10 @@ def check_keys(kind: Kind, body: Mapping[str, Any], file: str,
         if key not in table and not key.startswith("_"):
             issues.append(Issue("warning", f"unknown key {key!r} (kept as is)",
                                 file, lines.get(key)))
+    name = body.get("name")
+    if isinstance(name, str) and (UNSAFE_NAME.search(name) or name.strip(". ") == ""):
+        issues.append(Issue("error", f"name {name!r} must not contain '/', '\\', control "
+                                     "characters or be only dots", file, lines.get("name")))
     for key in ("tags", "teams", "fields", "source_fields"):
         value = body.get(key)
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):

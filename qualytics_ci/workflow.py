@@ -17,7 +17,7 @@ from .client import Client
 from .drift import build_drift
 from .errors import QualyticsCIError
 from .model import Config, parse_kinds
-from .plan import Planned, Scope, build_plan, require_archive_allowed
+from .plan import Planned, Scope, adopt_container_names, build_plan, require_archive_allowed
 from .progress import SILENT, Progress
 from .results import DriftReport, ImportReport, Plan
 from .schema import Issue, raise_if_errors
@@ -74,6 +74,7 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,
                          archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
+    config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
     resolved, problems = variables.resolve(in_scope, env)
     raise_if_errors(problems)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import yamlio
 from .model import Check, Config, Entity, check_file_stem, slug
+from .progress import SILENT, Progress
 
 
 def _unique(stem: str, taken: set[str]) -> str:
@@ -89,12 +90,14 @@ class WriteResult:
     removed: tuple[str, ...]
 
 
-def write_folder(root: Path, files: dict[str, str],
-                 managed: Callable[[str], bool]) -> WriteResult:
+def write_folder(root: Path, files: dict[str, str], managed: Callable[[str], bool],
+                 progress: Progress = SILENT) -> WriteResult:
     """Write ``files`` (relative path -> text) under ``root``; only changed files are
     touched; managed files not in ``files`` are removed (then their empty folders)."""
     written, unchanged, removed = [], [], []
+    progress.start("writing files", len(files))
     for rel in sorted(files):
+        progress.advance()
         data = files[rel].encode("utf-8")
         path = root / rel
         if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
@@ -111,6 +114,7 @@ def write_folder(root: Path, files: dict[str, str],
             path.unlink()
             removed.append(rel)
             _remove_empty_parents(path.parent, root)
+    progress.finish()
     return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
 
 

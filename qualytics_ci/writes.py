@@ -36,6 +36,7 @@ class Ids:
     def __init__(self, client: Client, target: TargetState) -> None:
         self.client = client
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self.connections = dict(target.connection_ids)
         self.datastores = dict(target.datastore_ids)
         self.containers = dict(target.container_ids)
@@ -58,7 +59,11 @@ class Ids:
             found = self.containers.get((datastore, name))
             listed = datastore in self._listed
         if found is None and not listed and datastore in self.datastores:
-            self.refresh(datastore)
+            with self._refreshing:  # one listing per datastore, however many threads ask
+                with self._lock:
+                    listed = datastore in self._listed
+                if not listed:
+                    self.refresh(datastore)
             with self._lock:
                 found = self.containers.get((datastore, name))
         if found is None:
@@ -88,6 +93,7 @@ class Writer:
 
     def __init__(self, client: Client, target: TargetState) -> None:
         self.client = client
+        self.target = target
         self.ids = Ids(client, target)
 
     def payload(self, entity: Entity, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,7 +123,18 @@ class Writer:
         self.ids.add(entity, new_id)
         if tags:
             self.client.patch_containers([{"id": new_id, "tags": tags}])
+        if entity.kind == "datastore":
+            self._link_enrichment(new_id, body)
         return new_id
+
+    def _link_enrichment(self, datastore_id: int, body: Mapping[str, Any]) -> None:
+        """``enrich_datastore_name`` is set with its own call, as on the platform."""
+        name = body.get("enrich_datastore_name")
+        if isinstance(name, str) and name:
+            self.client.patch(f"/datastores/{datastore_id}/enrichment/"
+                              f"{self.ids.datastore(name)}")
+        elif "enrich_datastore_name" in body:
+            self.client.delete(f"/datastores/{datastore_id}/enrichment")
 
     def _post(self, path: str, payload: dict[str, Any],
               find: Callable[[], int | None]) -> int:
@@ -173,6 +190,8 @@ class Writer:
             c.put(f"/connections/{current_id}", json=payload)
         elif entity.kind == "datastore":
             c.put(f"/datastores/{current_id}", json=payload)
+            if any(f.path == "enrich_datastore_name" for f in step.change.fields):
+                self._link_enrichment(current_id, body)
         elif entity.kind == "container":
             payload.pop("datastore_id", None)
             c.put(f"/containers/{current_id}", json=payload)

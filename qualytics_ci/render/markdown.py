@@ -164,19 +164,10 @@ def plan_sections(plan: Plan, ctx: Context) -> list[Section]:
     return [Section(head, essential=True), *_change_sections(plan, _words(PLAN_SIGNS))]
 
 
-def import_headline(report: ImportReport) -> str:
-    """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.``"""
-    applied = [o for o in report.outcomes if o.result == "ok"]
-    done = {a: sum(1 for o in applied if o.change.action == a) for a in ACTIONS}
-    unchanged = sum(1 for o in report.outcomes if o.change.action == "unchanged")
-    return (f"Import: {done['create']} created, {done['update']} updated, "
-            f"{done['archive']} archived, {unchanged} unchanged, {report.failed} failed.")
-
-
 def import_sections(report: ImportReport, ctx: Context) -> list[Section]:
     """An import: what was applied, failures first with their messages."""
     plan = Plan(tuple(o.change for o in report.outcomes))
-    head = _header(ctx, "import", import_headline(report), report.plan_digest)
+    head = _header(ctx, "import", report.headline(), report.plan_digest)
     head += _count_table(plan, ACTIONS)
     sections = [Section(head, essential=True)]
     failed = [o for o in report.outcomes if o.result == "failed"]

@@ -70,9 +70,8 @@ def render_report(report: ImportReport) -> str:
         if outcome.message:
             line += f" ({outcome.message})"
         lines.append(line)
-    s = {r: report.count(r) for r in ("ok", "failed", "skipped")}
     lines.append("")
-    lines.append(f"Import: {s['ok']} ok, {s['failed']} failed, {s['skipped']} skipped.")
+    lines.append(report.headline())
     return secrets.redact("\n".join(lines)) + "\n"
 
 

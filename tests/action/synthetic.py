@@ -58,7 +58,7 @@ def import_report_of(plan: Plan, *, fail: int = 0) -> ImportReport:
     failed = 0
     for n, c in enumerate(plan.changes):
         if c.action == "unchanged":
-            outcomes.append(Outcome(c, "skipped"))
+            outcomes.append(Outcome(c, "ok"))  # as the import reports unchanged entities
         elif failed < fail:
             failed += 1
             outcomes.append(Outcome(c, "failed", message="422 properties.max: must be >= min"))

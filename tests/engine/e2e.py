@@ -41,8 +41,9 @@ class Cli:
             for key in ("ACCESS_KEY", "SECRET_KEY"):
                 monkeypatch.setenv(f"LAKE_{env}_S3_{key}", f"lake-{env}-{key}".lower())
 
-    def run(self, command: str, *args: str, target: bool = True, folder: bool = True) -> Result:
-        argv = ["-q", command]
+    def run(self, command: str, *args: str, target: bool = True, folder: bool = True,
+            quiet: bool = True) -> Result:
+        argv = ["-q", command] if quiet else [command]
         if target:
             argv += self.target
         if folder:

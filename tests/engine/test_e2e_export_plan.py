@@ -96,3 +96,12 @@ def test_plan_json_carries_digest_and_fields(cli: Cli) -> None:
     with Counting(cli) as ok:
         assert cli.run("import", *DEV, "--expect-plan", data["digest"]).code == 0
     assert ok.writes == {"PUT /api/quality-checks/{id}": 1}
+
+
+def test_progress_goes_to_stderr_unless_quiet(cli: Cli) -> None:
+    loud = cli.run("export", *DEV, quiet=False)
+    assert "reading target: 1/1" in loud.err and "writing files:" in loud.err
+    assert "reading target" not in loud.out
+    plan = cli.run("plan", *DEV, quiet=False)
+    assert "reading target" in plan.err and "reading" not in plan.out
+    assert cli.run("plan", *DEV).err == ""

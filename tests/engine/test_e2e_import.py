@@ -92,3 +92,17 @@ def test_one_failure_skips_dependants_and_exits_3(cli: Cli) -> None:
     assert {r["kind"] for r in failed} == {"check", "computed_field"}
     assert all("no_such_table" in r["message"] for r in failed)
     assert report["summary"]["ok"] > 30
+
+
+def test_datastore_that_was_never_synced_is_synced_before_its_checks(cli: Cli) -> None:
+    cli.run("export", *DEV)
+    cli.api("POST", "/datastores", json={"name": "warehouse-qa", "connection_id": 1,
+                                         "database": "analytics", "schema": "public"})
+    copy_datastore(cli, "warehouse-qa")
+    plan = cli.run("plan", "--datastore", "warehouse-qa")
+    assert plan.code == 0, plan.err
+    with Counting(cli) as sent:
+        result = cli.run("import", "--datastore", "warehouse-qa")
+    assert result.code == 0, result.out + result.err
+    assert sent.writes["POST /api/operations/run"] == 1
+    assert cli.run("plan", "--datastore", "warehouse-qa", "--detailed-exitcode").code == 0

@@ -152,3 +152,29 @@ def test_digest_is_stable_and_content_sensitive(tmp_path: Path) -> None:
     assert a.digest == c.digest  # nothing to prune
     smaller = Config.of(config.checks[1:])
     assert build_plan(smaller, state, SCOPE, prune=True).plan.digest != a.digest
+
+
+def test_computed_field_directory_slug_finds_its_catalog_table() -> None:
+    from qualytics_ci.model import ComputedField
+    from qualytics_ci.plan import adopt_container_names
+
+    state = TargetState(container_ids={("wh", "Orders-2024"): 5, ("wh", "orders"): 6})
+    field = ComputedField("f", {"name": "f"}, "wh", "orders_2024")
+    exact = ComputedField("g", {"name": "g"}, "wh", "orders")
+    adopted = adopt_container_names(Config.of([field, exact]), state)
+    assert [f.container for f in adopted.computed_fields] == ["Orders-2024", "orders"]
+
+
+def test_import_exit_codes() -> None:
+    from qualytics_ci.config_commands import import_exit_code
+    from qualytics_ci.results import Change, ImportReport, Outcome
+
+    def report(*results: str) -> ImportReport:
+        return ImportReport("d", tuple(
+            Outcome(Change("check", str(i), "create"), r) for i, r in enumerate(results)))  # type: ignore[arg-type]
+
+    unchanged = Outcome(Change("check", "u", "unchanged"), "ok")
+    assert import_exit_code(report("ok", "ok")) == 0
+    assert import_exit_code(report("ok", "failed", "skipped")) == 3
+    all_failed = ImportReport("d", (unchanged, *report("failed", "skipped").outcomes))
+    assert import_exit_code(all_failed) == 1

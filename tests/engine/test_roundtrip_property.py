@@ -49,7 +49,7 @@ def checks(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return [apidata.table(i + 100, t) for i, t in enumerate(tables)], out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(checks())
 def test_export_read_plan_is_always_empty(
         target: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
