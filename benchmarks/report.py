@@ -142,6 +142,12 @@ def write_json(path: Path, results: Sequence[Measurement], meta: dict[str, Any])
     path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 
+def read_json(path: Path) -> tuple[list[Measurement], dict[str, Any]]:
+    """The measurements and meta data that :func:`write_json` wrote."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return [Measurement(**item) for item in doc["results"]], dict(doc["meta"])
+
+
 def plot(path: Path, results: Sequence[Measurement], sizes: Sequence[int]) -> Path | None:
     """Wall time against N for both tools, one panel per scenario."""
     try:
@@ -163,6 +169,7 @@ def plot(path: Path, results: Sequence[Measurement], sizes: Sequence[int]) -> Pa
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("N checks")
         ax.set_ylabel("wall time (s)")
+        ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()

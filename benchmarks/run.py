@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks import other_cli, report
 from benchmarks.sandbox import Sandbox
@@ -36,6 +37,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
     p.add_argument("--output-dir", type=Path, default=HERE,
                    help="where RESULTS.md, results.json and results.png go")
+    p.add_argument("--render-only", action="store_true",
+                   help="only rewrite RESULTS.md and the plot from results.json")
     p.add_argument("--workdir", type=Path, default=None,
                    help="keep exported folders and logs here (default: a temp dir)")
     args = p.parse_args(argv)
@@ -76,9 +79,26 @@ def run_size(n: int, args: argparse.Namespace, tools: list[Tool],
         return bench.run_all(args.scenarios)
 
 
+def render(out: Path, results: list[Measurement], meta: dict[str, Any], *, plot: bool,
+           notes: list[str]) -> None:
+    """RESULTS.md, results.json and (unless ``plot`` is false) results.png in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = [int(n) for n in meta["sizes"]]
+    picture = report.plot(out / "results.png", results, sizes) if plot else None
+    report.write_markdown(out / "RESULTS.md", results, sizes=sizes, main_n=int(meta["n"]),
+                          latency_ms=float(meta["latency_ms"]), command=str(meta["command"]),
+                          info=dict(meta["machine"]), plot=picture,
+                          notes=[*meta.get("notes", []), *notes])
+    report.write_json(out / "results.json", results, {**meta, "notes": meta.get("notes", [])})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     notes: list[str] = []
+    if args.render_only:
+        saved, saved_meta = report.read_json(args.output_dir / "results.json")
+        render(args.output_dir, saved, saved_meta, plot=not args.no_plot, notes=[])
+        return 0
     tools = tools_for(args, notes)
     if not tools:
         print("no tool to run", file=sys.stderr)
@@ -89,18 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = args.workdir or Path(tmp)
         for n in args.sizes:
             results += run_size(n, args, tools, workdir)
-    out: Path = args.output_dir
-    out.mkdir(parents=True, exist_ok=True)
-    picture = None if args.no_plot else report.plot(out / "results.png", results, args.sizes)
-    info = report.machine()
-    report.write_markdown(out / "RESULTS.md", results, sizes=args.sizes, main_n=args.n,
-                          latency_ms=args.latency_ms, command=command, info=info,
-                          plot=picture, notes=notes)
-    report.write_json(out / "results.json", results,
-                      {"command": command, "machine": info, "sizes": args.sizes,
-                       "n": args.n, "latency_ms": args.latency_ms})
+    meta: dict[str, Any] = {"command": command, "machine": report.machine(), "sizes": args.sizes,
+            "n": args.n, "latency_ms": args.latency_ms, "notes": notes}
+    render(args.output_dir, results, meta, plot=not args.no_plot, notes=[])
     failed = [m for m in results if m.tool == OURS and not m.ok]
     for m in failed:
         print(f"FAILED {m.scenario} N={m.n}: {m.check} {m.note}", file=sys.stderr)
-    print(f"wrote {out / 'RESULTS.md'}", file=sys.stderr)
+    print(f"wrote {args.output_dir / 'RESULTS.md'}", file=sys.stderr)
     return 1 if failed else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,8 @@ def _headline(path: Path) -> str:
     """qualytics-ci's summary line (``Plan: ...`` / ``Import: ...``), if it printed one."""
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     found = [line.strip() for line in lines if line.startswith(("Plan:", "Import:", "Exported"))]
-    return " ".join(found)[-300:]
+    text = " ".join(found)
+    return re.sub(r"Exported to \S+:", "Exported:", text)[-300:]
 
 
 def _tail(path: Path, lines: int = 6) -> str:
