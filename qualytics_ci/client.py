@@ -173,6 +173,10 @@ class Client(Resources):
         ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
         return ceiling * (0.5 + 0.5 * self._random())
 
+    def pause(self, attempt: int) -> None:
+        """Sleep the backoff of retry ``attempt`` (for callers that retry whole reads)."""
+        self._sleep(self.backoff(attempt))
+
     def request(
         self,
         method: str,

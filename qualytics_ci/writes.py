@@ -29,6 +29,9 @@ from .payloads import (
 from .plan import Step
 from .state import TargetState
 
+CREATE_ATTEMPTS = 3  # POSTs of one entity, each after a look-up found it absent
+RECONCILE_ATTEMPTS = 4  # reads of one look-up
+
 
 class Ids:
     """Name -> id maps that grow as the import creates things (thread-safe)."""
@@ -138,13 +141,29 @@ class Writer:
 
     def _post(self, path: str, payload: dict[str, Any],
               find: Callable[[], int | None]) -> int:
-        try:
-            return int(self.client.post(path, json=payload)["id"])
-        except (ServerError, TransportError):
-            found = find()
-            if found is not None:
-                return found
-            return int(self.client.post(path, json=payload)["id"])
+        """POST, and after each ambiguous failure look the entity up before sending again."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return int(self.client.post(path, json=payload)["id"])
+            except (ServerError, TransportError):
+                found = self._reconcile(find)
+                if found is not None:
+                    return found
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _reconcile(self, find: Callable[[], int | None]) -> int | None:
+        """``find()``, retried: it only reads, and whether the POST is sent again (a
+        duplicate if the first one was applied) depends on its answer."""
+        for attempt in range(1, RECONCILE_ATTEMPTS + 1):
+            try:
+                return find()
+            except (ServerError, TransportError):
+                if attempt == RECONCILE_ATTEMPTS:
+                    raise
+                self.client.pause(attempt)
+        return None
 
     def _find(self, entity: Entity, payload: Mapping[str, Any]) -> int | None:
         """Look a possibly-created entity up again (after an ambiguous POST failure)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pytest
+
 from qualytics_ci.api_errors import ServerError, TransportError
 from qualytics_ci.model import Check
 from qualytics_ci.state import TargetState
@@ -58,3 +60,35 @@ def test_create_that_did_not_happen_is_sent_once_more() -> None:
     assert writer(client).create(CHECK, CHECK.body) == 42
     assert len(client.posts) == 2
     assert client.posts[0]["container_id"] == 7 and client.posts[0]["rule"] == "notNull"
+
+
+class Scripted(LostAnswers):
+    """Each POST follows a script: ``refused`` (not applied), ``lost`` (applied, answer
+    lost) or ``ok``."""
+
+    def __init__(self, *script: str) -> None:
+        super().__init__(FIVE_HUNDRED, applied=False)
+        self.script = list(script)
+
+    def post(self, path: str, *, json: Any = None) -> Any:
+        self.posts.append(json)
+        outcome = self.script.pop(0)
+        if outcome != "refused":
+            self.stored.append({"id": 40 + len(self.posts),
+                                "additional_metadata": json["additional_metadata"]})
+        if outcome == "ok":
+            return {"id": 40 + len(self.posts)}
+        raise FIVE_HUNDRED
+
+
+def test_a_resent_create_whose_answer_is_lost_too_is_found_again() -> None:
+    client = Scripted("refused", "lost")
+    assert writer(client).create(CHECK, CHECK.body) == 42
+    assert len(client.posts) == 2 and len(client.stored) == 1
+
+
+def test_a_create_refused_every_time_fails_without_creating_anything() -> None:
+    client = Scripted("refused", "refused", "refused")
+    with pytest.raises(ServerError):
+        writer(client).create(CHECK, CHECK.body)
+    assert len(client.posts) == 3 and client.stored == []

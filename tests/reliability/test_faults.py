@@ -84,13 +84,15 @@ def test_import_under_5xx_and_429_converges_without_duplicates(
         # of requests fail with 5xx throughout, and a rate limit far below the import's
         # pace answers 429 until it has done so RATE_LIMITED_429S times (then it is lifted,
         # to keep the test short on any machine).
+        # 3% of writes are applied and then answered 502 (a lost response): the importer
+        # cannot know whether such a POST happened and must re-read, not resend blindly.
         mark = target.mark()
-        target.faults(fail_rate=0.10, rate_limit=RATE_LIMIT, fail_seed=attempt)
+        target.faults(fail_rate=0.10, lost_rate=0.03, rate_limit=RATE_LIMIT, fail_seed=attempt)
         with rate_limit_until(target, mark, RATE_LIMITED_429S):
             result = run("import", "--input", str(folder), "--report", str(report_file))
-        target.faults(fail_rate=0, rate_limit=0)
+        target.faults(fail_rate=0, lost_rate=0, rate_limit=0)
         injected.update(e["status"] for e in target.log_since(mark)
-                        if e["status"] in (429, 500, 503))
+                        if e["status"] in (429, 500, 502, 503))
         assert result.code in (0, 1, 3), result
         assert "Traceback" not in result.text, result
         after = target.uid_counts(TWIN)
@@ -111,6 +113,7 @@ def test_import_under_5xx_and_429_converges_without_duplicates(
             break
     assert injected[429] > 0, "the rate limit never bit"
     assert injected[500] + injected[503] > 0, "no 5xx was injected"
+    assert injected[502] > 0, "no write lost its response"
     assert converged_after is not None, f"not converged after {MAX_RUNS} runs"
     assert_exactly_once(target, expected)
     plan = run("plan", "--input", str(folder), "--detailed-exitcode")
