@@ -280,3 +280,11 @@ def before_request(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(Client, "request", request)
     yield fired
+
+
+def not_null_check(uid: str, *, description: str = "new check", field: str = "order_id") -> str:
+    """A check file's text: notNull on ``orders.<field>`` with the given uid."""
+    return (f"rule_type: notNull\ndescription: {description}\ncontainer: orders\nfields:\n"
+            f"- {field}\ncoverage: 1.0\nfilter: null\nanomaly_message_field: null\n"
+            f"properties: {{}}\ntags: []\nstatus: Active\nadditional_metadata:\n"
+            f"  _qualytics_check_uid: {uid}\n")

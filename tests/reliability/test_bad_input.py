@@ -10,41 +10,27 @@ from typing import Any
 
 import pytest
 import yaml
-from reliability_kit import Runner, Target, copy_folder, overlay
+from reliability_kit import Runner, Target, copy_folder, not_null_check, overlay
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((BAD / "cases.yaml").read_text())
 HUGE_BYTES = 12 * 1024 * 1024
-CHECK = """rule_type: notNull
-description: {description}
-container: orders
-fields:
-- order_id
-coverage: 1.0
-filter: null
-anomaly_message_field: null
-properties: {{}}
-tags: []
-status: Active
-additional_metadata:
-  _qualytics_check_uid: {uid}
-"""
 
 
 def make_huge_file(folder: Path, rel: str, tmp: Path) -> None:
     """A valid check whose description makes the file 12 MiB."""
-    text = CHECK.format(description="x" * HUGE_BYTES, uid="reliability__huge")
+    text = not_null_check("reliability__huge", description="x" * HUGE_BYTES)
     (folder / rel).write_text(text, encoding="utf-8")
 
 
 def make_non_utf8(folder: Path, rel: str, tmp: Path) -> None:
-    text = CHECK.format(description="caf\xe9 cr\xe8me", uid="reliability__latin1")
+    text = not_null_check("reliability__latin1", description="caf\xe9 cr\xe8me")
     (folder / rel).write_bytes(text.encode("latin-1"))
 
 
 def make_symlink_out(folder: Path, rel: str, tmp: Path) -> None:
     outside = tmp / "outside-the-folder.yaml"
-    outside.write_text(CHECK.format(description="lives outside", uid="reliability__outside"),
+    outside.write_text(not_null_check("reliability__outside", description="lives outside"),
                        encoding="utf-8")
     os.symlink(outside, folder / rel)
 

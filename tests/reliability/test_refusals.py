@@ -15,26 +15,13 @@ from reliability_kit import (
     before_request,
     check_files,
     copy_folder,
+    not_null_check,
     set_description,
     uid_of,
 )
 
 DS = "warehouse-dev"
 DS_DIR = "datastores/warehouse_dev"
-NEW_CHECK = """rule_type: notNull
-description: new check
-container: orders
-fields:
-- {field}
-coverage: 1.0
-filter: null
-anomaly_message_field: null
-properties: {{}}
-tags: []
-status: Active
-additional_metadata:
-  _qualytics_check_uid: {uid}
-"""
 
 
 @pytest.fixture
@@ -53,7 +40,7 @@ def refused_writes(target: Target, mark: int, status: int) -> list[dict[str, Any
 
 def add_check(folder: Path, uid: str, field: str = "shipped_at") -> Path:
     path = folder / DS_DIR / "checks" / "orders" / f"{uid}.yaml"
-    path.write_text(NEW_CHECK.format(uid=uid, field=field), encoding="utf-8")
+    path.write_text(not_null_check(uid, field=field), encoding="utf-8")
     return path
 
 
