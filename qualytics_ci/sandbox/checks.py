@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import auth
+from .containers import body_container
 from .entities import ensure_tags, tag_names
 from .problems import ApiError, expect_dict, invalid, require_keys
 from .rules import validate_check
@@ -66,9 +67,7 @@ def create_check(store: Store, user: Record, body: Any) -> Record:
     body = expect_dict(body)
     require_keys(body, "container_id", "rule")
     with store.lock:
-        container = store.find("containers", body["container_id"])
-        if container is None:
-            raise invalid(["body", "container_id"], f"Container {body['container_id']} not found")
+        container = body_container(store, body)
         status = _status(body, "Active")
         _require_write(store, user, container["datastore_id"], status, None)
         rec: Record = {"container_id": container["id"], "datastore_id": container["datastore_id"],

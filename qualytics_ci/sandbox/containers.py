@@ -207,14 +207,20 @@ def _field_name_free(store: Store, container_id: int, name: str, ident: int | No
         raise conflict(f"Field with name '{name}' already exists in container {container_id}")
 
 
+def body_container(store: Store, body: dict[str, Any]) -> Record:
+    """The container a request body names in ``container_id`` (422 when there is none)."""
+    container = store.find("containers", body["container_id"])
+    if container is None:
+        raise invalid(["body", "container_id"], f"Container {body['container_id']} not found")
+    return container
+
+
 def create_computed_field(store: Store, user: Record, body: Any) -> Record:
     """POST /computed-fields (Editor); name unique within the container."""
     body = expect_dict(body)
     require_keys(body, "name", "container_id")
     with store.lock:
-        container = store.find("containers", body["container_id"])
-        if container is None:
-            raise invalid(["body", "container_id"], f"Container {body['container_id']} not found")
+        container = body_container(store, body)
         auth.require_permission(store, user, container["datastore_id"], "Editor",
                                 "create computed fields")
         _field_name_free(store, container["id"], body["name"], None)
