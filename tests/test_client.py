@@ -106,6 +106,33 @@ def test_requests_carry_bearer_token_user_agent_and_json(
     assert sent.json() == {"name": "db", "type": "postgresql"}
 
 
+def test_proxy_and_ca_bundle_from_the_environment_are_honoured(
+    monkeypatch: pytest.MonkeyPatch, requests_mock: rm.Mocker
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/corp.pem")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    requests_mock.get(f"{BASE}/datastores", json={})
+    Client("q.example.com", TOKEN).get("/datastores")
+    sent = requests_mock.request_history[0]
+    assert sent.proxies.get("https") == "http://proxy.corp:3128"
+    assert sent.verify == "/etc/ssl/corp.pem"
+
+
+def test_no_proxy_and_verify_off_win_over_the_environment(
+    monkeypatch: pytest.MonkeyPatch, requests_mock: rm.Mocker
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "example.com")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/corp.pem")
+    requests_mock.get(f"{BASE}/datastores", json={})
+    Client("q.example.com", TOKEN, verify=False).get("/datastores")
+    sent = requests_mock.request_history[0]
+    assert not sent.proxies.get("https")
+    assert sent.verify is False
+
+
 def test_client_repr_does_not_show_the_token(client: Client) -> None:
     assert TOKEN not in repr(client)
     assert TOKEN not in repr(client._session.auth)
