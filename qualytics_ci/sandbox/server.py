@@ -49,8 +49,9 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _server(sandbox: Sandbox, host: str) -> uvicorn.Server:
+    # http="auto": httptools' parser when installed (the sandbox extra brings it), h11 if not
     config = uvicorn.Config(create_app(sandbox), host=host, log_level="warning",
-                            access_log=False, lifespan="off", loop="asyncio", http="h11",
+                            access_log=False, lifespan="off", http="auto",
                             timeout_keep_alive=30)
     return uvicorn.Server(config)
 
