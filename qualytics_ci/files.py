@@ -7,6 +7,7 @@ one run reports all of them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -41,35 +42,53 @@ class Doc:
     source: str | None = None  # the file it came from, when not at its layout path
 
 
-def _yaml_files(root: Path, skip_overrides: bool) -> list[str]:
-    found: list[str] = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        parts = rel.split("/")
-        if any(p.startswith(".") for p in parts):
-            continue
-        if skip_overrides and parts[0] == OVERRIDES_DIR:
-            continue
-        if path.suffix in (".yaml", ".yml") and (path.is_file() or path.is_symlink()):
-            found.append(rel)
-    return found
+def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]], list[str]]:
+    """``(relative path, is a symbolic link)`` of every YAML file, in path order, and the
+    linked directories, which are not entered. Hidden entries are skipped."""
+    found: list[tuple[str, bool]] = []
+    linked_dirs: list[str] = []
+
+    def walk(directory: Path, prefix: str) -> None:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name.startswith(".") or (skip_overrides and rel == OVERRIDES_DIR):
+                continue
+            link = entry.is_symlink()
+            if entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), rel + "/")
+            elif entry.name.endswith((".yaml", ".yml")) and (link or entry.is_file()):
+                found.append((rel, link))
+            elif link and entry.is_dir():
+                linked_dirs.append(rel)
+
+    walk(root, "")
+    return found, linked_dirs
 
 
-def read_text(root: Path, rel: str) -> str:
-    """The text of ``root/rel``: refuses symlinks out of ``root``, huge and non-UTF-8 files."""
+def read_text(root: Path, rel: str, *, link: bool = True) -> str:
+    """The text of ``root/rel``: refuses symlinks out of ``root``, huge and non-UTF-8 files.
+    ``link=False`` says the file is known not to be a symbolic link (no resolving)."""
     path = root / rel
+    if link:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise QualyticsCIError("cannot read file (broken link?)", file=rel) from None
+        if path.is_symlink() and not real.is_relative_to(root.resolve()):
+            raise QualyticsCIError("symbolic link points outside the folder; refusing to read "
+                                   "it", file=rel)
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        raise QualyticsCIError("cannot read file (broken link?)", file=rel) from None
-    if path.is_symlink() and not real.is_relative_to(root.resolve()):
-        raise QualyticsCIError("symbolic link points outside the folder; refusing to read it",
-                               file=rel)
-    if real.stat().st_size > MAX_FILE_BYTES:
-        raise QualyticsCIError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
-                               file=rel)
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise QualyticsCIError(
+                    f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=rel)
+            raw = handle.read()
+    except OSError as exc:
+        raise QualyticsCIError(f"cannot read file ({exc.strerror})", file=rel) from None
     try:
-        return real.read_bytes().decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise QualyticsCIError(f"not UTF-8 text (byte {exc.start})", file=rel) from None
 
@@ -78,9 +97,13 @@ def load_docs(root: Path, *, skip_overrides: bool = True,
               issues: list[Issue] | None = None) -> dict[str, Doc]:
     """Parse every YAML file under ``root``; problems go to ``issues`` (or raise)."""
     docs: dict[str, Doc] = {}
-    for rel in _yaml_files(root, skip_overrides):
+    files, linked_dirs = _yaml_files(root, skip_overrides)
+    if issues is not None:
+        issues.extend(Issue("warning", "a symbolic link to a directory; not followed, so its "
+                                       "files are not read", rel) for rel in linked_dirs)
+    for rel, link in files:
         try:
-            data, lines = yamlio.load(read_text(root, rel), rel)
+            data, lines = yamlio.load(read_text(root, rel, link=link), rel)
         except QualyticsCIError as exc:
             if issues is None:
                 raise

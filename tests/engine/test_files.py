@@ -111,6 +111,26 @@ def test_symlink_out_of_folder_is_refused(tmp_path: Path) -> None:
                for i in issues)
 
 
+def test_symlink_inside_the_folder_is_read(tmp_path: Path) -> None:
+    root = folder(tmp_path)
+    put(root, "shared/lake.yaml", "name: lake\ntype: s3\n")
+    os.symlink(root / "shared" / "lake.yaml", root / "connections" / "lake.yaml")
+    config, issues = read_folder(root)
+    assert sorted(c.name for c in config.connections) == ["db", "lake"]
+    assert not [i for i in issues if i.level == "error"]
+
+
+def test_linked_directory_is_named_and_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    put(outside, "lake.yaml", "name: lake\ntype: s3\n")
+    root = folder(tmp_path / "cfg")
+    os.symlink(outside, root / "connections" / "more", target_is_directory=True)
+    config, issues = read_folder(root)
+    assert [c.name for c in config.connections] == ["db"]
+    assert [(i.level, i.file) for i in issues if "not followed" in i.message] == [
+        ("warning", "connections/more")]
+
+
 def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     root = folder(tmp_path)
     put(root, "connections/huge.yaml", "# " + "x" * (5 * 1024 * 1024 + 10))
