@@ -96,7 +96,8 @@ class Importer:
             in_layer = {e.key for i in pending if (e := steps[i].desired) is not None}
             ready = [i for i in pending if not needs(i) & in_layer] or pending
             yield ready
-            pending = [i for i in pending if i not in ready]
+            done = set(ready)
+            pending = [i for i in pending if i not in done]
 
     def _one(self, step: Step) -> Outcome:
         try:

@@ -192,53 +192,66 @@ def synced(target: TargetState, datastore: str) -> bool:
     return any(ds == datastore for ds, _ in target.container_ids)
 
 
-def _containers(desired: Config, target: TargetState, datastore: str) -> set[str]:
-    names = {c.name for c in desired.containers if c.datastore == datastore}
-    names.update(name for ds, name in target.container_ids if ds == datastore)
-    return names
+class _Known:
+    """What references can point at: the folder's entities plus the target's, looked
+    up once per plan rather than once per entity."""
+
+    def __init__(self, desired: Config, target: TargetState) -> None:
+        self.target = target
+        self.connections = {c.name for c in desired.connections} | set(target.connection_ids)
+        self.datastores = {d.name for d in desired.datastores} | set(target.datastore_ids)
+        self.containers: dict[str, set[str]] = {}
+        for c in desired.containers:
+            self.containers.setdefault(c.datastore, set()).add(c.name)
+        self.synced: set[str] = set()
+        for ds, name in target.container_ids:
+            self.containers.setdefault(ds, set()).add(name)
+            self.synced.add(ds)
+
+    def checkable(self, datastore: str) -> bool:
+        """Whether the datastore's tables are known (read from the target and synced)."""
+        return datastore in self.target.read_datastores and datastore in self.synced
 
 
 def reference_issues(desired: Config, target: TargetState, scope: Scope) -> list[Issue]:
     """References neither the folder nor the target can satisfy."""
     issues: list[Issue] = []
-    connections = {c.name for c in desired.connections} | set(target.connection_ids)
-    datastores = {d.name for d in desired.datastores} | set(target.datastore_ids)
+    known = _Known(desired, target)
     for entity in desired.entities():
         if not scope.covers(entity):
             continue
         if isinstance(entity, Datastore):
             name = entity.connection_name
-            if name is not None and name not in connections:
+            if name is not None and name not in known.connections:
                 issues.append(Issue("error", f"connection {name!r} is neither in the folder "
                                              "nor on the target", entity.file))
             continue
         if entity.kind in ("connection", "container") or not entity.datastore:
             continue
-        if entity.datastore not in datastores:
+        if entity.datastore not in known.datastores:
             issues.append(Issue("error", f"datastore {entity.datastore!r} is neither in the "
                                          "folder nor on the target", entity.file))
             continue
-        issues.extend(_container_refs(entity, desired, target))
+        issues.extend(_container_refs(entity, known))
     return issues
 
 
-def _container_refs(entity: Entity, desired: Config, target: TargetState) -> list[Issue]:
+def _container_refs(entity: Entity, known: _Known) -> list[Issue]:
     out: list[Issue] = []
     refs: list[tuple[str, str, str]] = [(entity.datastore, entity.container, "container")]
     props: Any = entity.body.get("properties") or {}
     if entity.kind == "check" and isinstance(props.get("ref_container_name"), str):
         ref_ds = props.get("ref_datastore_name") or entity.datastore
         refs.append((str(ref_ds), props["ref_container_name"], "ref_container_name"))
-    known = {d.name for d in desired.datastores} | set(target.datastore_ids)
     for datastore, container, what in refs:
-        if datastore not in known:
+        if datastore not in known.datastores:
             out.append(Issue("error", f"ref_datastore_name {datastore!r} is neither in the "
                                       "folder nor on the target", entity.file,
                              entity.line("properties.ref_datastore_name")))
             continue
-        if datastore not in target.read_datastores or not synced(target, datastore):
+        if not known.checkable(datastore):
             continue  # a new or never-synced datastore: its tables appear at sync
-        if container not in _containers(desired, target, datastore):
+        if container not in known.containers.get(datastore, ()):
             issues = (f"{what} {container!r} is not in datastore {datastore!r} "
                       "(neither a computed container in the folder nor on the target)")
             out.append(Issue("error", issues, entity.file, entity.line(what)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from .promote_results import PREVIEW_ORDER as PREVIEW_ORDER
@@ -92,7 +93,7 @@ class Plan:
     def has_changes(self) -> bool:
         return any(c.action != "unchanged" for c in self.changes)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """Hash of the plan's normalised content: equal plans, equal digests."""
         body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
