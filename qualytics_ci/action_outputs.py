@@ -58,6 +58,10 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
     data = results_json.read(report)
     if command == "promote" and inputs.dry_run:
         preview = results_json.promote_preview_from_json(data)
+        c = preview.summary
+        out.update({"created": str(c["create"]), "updated": str(c["update"]),
+                    "unchanged": str(c["skip"]), "failed": str(c["fail"]),
+                    "has-changes": _flag(c["create"] + c["update"] > 0)})
         return Result(command, code, preview.headline(), preview=preview, report=report,
                       outputs=out)
     if command == "import":

@@ -40,7 +40,9 @@ def test_promote_dry_run_previews_on_a_pull_request(sandbox: RunningSandbox,
                           "comment": "never"}, fake_engine=False)
     assert run.code == 0, run.stdout + run.stderr
     assert "promote preview (dry run, nothing changed)" in run.summary
-    assert run.outputs["operation-id"] == "" and run.outputs["has-changes"] == "false"
+    o = run.outputs
+    assert o["operation-id"] == "" and o["has-changes"] == "true"
+    assert (o["created"], o["updated"], o["unchanged"], o["failed"]) == ("4", "1", "5", "0")
     preview = json.loads((ws / run.outputs["report"]).read_text())
     assert preview["summary"] == {"create": 4, "update": 1, "skip": 5, "fail": 0,
                                   "excluded": 1}
