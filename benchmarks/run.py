@@ -103,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not tools:
         print("no tool to run", file=sys.stderr)
         return 1
-    command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = " ".join(["python -m benchmarks",
+                        shlex.join(sys.argv[1:] if argv is None else argv)]).strip()
     results: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="qci-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
