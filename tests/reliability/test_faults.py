@@ -111,6 +111,9 @@ def test_import_under_5xx_and_429_converges_without_duplicates(
         if result.code == 0 and set(after) == expected:
             converged_after = attempt
             break
+    with run.capsys.disabled():  # shown with pytest -s
+        print(f"\nfaults injected (HTTP status: count): {dict(sorted(injected.items()))}; "
+              f"converged after {converged_after} run(s)")
     assert injected[429] > 0, "the rate limit never bit"
     assert injected[500] + injected[503] > 0, "no 5xx was injected"
     assert injected[502] > 0, "no write lost its response"
