@@ -80,7 +80,8 @@ class Action:
         return self._exit_code(result)
 
     def _register_secrets(self) -> None:
-        """Mask the tokens and every ``${VAR}`` value the folder refers to, up front."""
+        """Mask the tokens and every ``${VAR}`` value the connection files refer to, up
+        front (before the command prints anything)."""
         i = self.inputs
         registry.register(i.token)
         registry.register(i.github_token)
@@ -89,7 +90,10 @@ class Action:
             settings.load_env_file(str(self.workspace / i.env_file))
         folder = self.workspace / i.input
         if folder.is_dir() and i.command != "export":
-            for path in sorted(folder.rglob("*.y*ml"))[:10_000]:
+            # ${VAR} is resolved in connection files only (docs/format.md), with overrides
+            connection_files = [*folder.glob("connections/*.y*ml"),
+                                *folder.glob("overrides/*/connections/*.y*ml")]
+            for path in sorted(connection_files):
                 try:
                     text = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:

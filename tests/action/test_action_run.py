@@ -94,6 +94,23 @@ def test_secrets_are_masked_first_and_appear_nowhere_else(
     assert "resolved ${DB_PASSWORD} = ***" in run.stdout
 
 
+def test_variables_of_override_connections_are_masked_up_front_in_a_big_folder(
+        workspace: Path, github_stub: GitHubStub) -> None:
+    checks = workspace / "qualytics-config" / "datastores" / "wh" / "checks" / "t"
+    checks.mkdir(parents=True)
+    for n in range(10_000):  # a big folder: the override's connection sorts after these
+        (checks / f"c{n:05}.yaml").touch()
+    prod = workspace / "qualytics-config" / "overrides" / "prod" / "connections"
+    prod.mkdir(parents=True)
+    (prod / "warehouse-prod-db.yaml").write_text("password: ${PROD_DB_PASSWORD}\n")
+    run = run_action(workspace, {"direction": "plan", "token": TOKEN, "url": "http://127.0.0.1:1"},
+                     api_url=github_stub.url,
+                     env={"DB_PASSWORD": DB_PASSWORD, "PROD_DB_PASSWORD": "prod-pw-31337"})
+    lines = run.stdout.splitlines()
+    first_other = next(n for n, ln in enumerate(lines) if not ln.startswith("::add-mask::"))
+    assert "::add-mask::prod-pw-31337" in lines[:first_other]
+
+
 def test_command_output_runs_with_workflow_commands_stopped(
         workspace: Path, github_stub: GitHubStub) -> None:
     run = plan_run(workspace, github_stub)
