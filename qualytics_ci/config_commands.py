@@ -54,7 +54,8 @@ def export_cmd(args: argparse.Namespace) -> int:
 def validate_cmd(args: argparse.Namespace) -> int:
     """``validate``: check a folder offline."""
     load_env_file(getattr(args, "env_file", None))
-    config, issues = validate_folder(args.input, os.environ, _environment(args))
+    config, issues = validate_folder(args.input, os.environ, _environment(args),
+                                     progress=_progress(args))
     if issues:
         print(describe(issues))
     errors = [i for i in issues if i.level == "error"]

@@ -27,6 +27,7 @@ from .model import (
     Key,
     derive_uid,
 )
+from .progress import SILENT, Progress
 from .schema import Issue, check_keys
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -93,15 +94,17 @@ def read_text(root: Path, rel: str, *, link: bool = True) -> str:
         raise QualyticsCIError(f"not UTF-8 text (byte {exc.start})", file=rel) from None
 
 
-def load_docs(root: Path, *, skip_overrides: bool = True,
-              issues: list[Issue] | None = None) -> dict[str, Doc]:
+def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | None = None,
+              progress: Progress = SILENT) -> dict[str, Doc]:
     """Parse every YAML file under ``root``; problems go to ``issues`` (or raise)."""
     docs: dict[str, Doc] = {}
     files, linked_dirs = _yaml_files(root, skip_overrides)
     if issues is not None:
         issues.extend(Issue("warning", "a symbolic link to a directory; not followed, so its "
                                        "files are not read", rel) for rel in linked_dirs)
+    progress.start("reading files", len(files))
     for rel, link in files:
+        progress.advance()
         try:
             data, lines = yamlio.load(read_text(root, rel, link=link), rel)
         except QualyticsCIError as exc:
@@ -110,17 +113,19 @@ def load_docs(root: Path, *, skip_overrides: bool = True,
             issues.append(Issue("error", exc.message, exc.file or rel, exc.line))
             continue
         docs[rel] = Doc(data, lines)
+    progress.finish()
     return docs
 
 
-def read_folder(root: str | Path, env: str | None = None) -> tuple[Config, list[Issue]]:
+def read_folder(root: str | Path, env: str | None = None, *,
+                progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """The folder as a :class:`Config`, with ``overrides/<env>/`` applied, and its issues."""
     base = Path(root)
     if not base.is_dir():
         raise QualyticsCIError(f"folder {base} does not exist",
                                hint="export first: qualytics-ci export --output DIR")
     issues: list[Issue] = []
-    docs = load_docs(base, issues=issues)
+    docs = load_docs(base, issues=issues, progress=progress)
     if env:
         over_root = base / OVERRIDES_DIR / env
         if not over_root.is_dir():

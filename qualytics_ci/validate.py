@@ -13,6 +13,7 @@ from pathlib import Path
 from . import variables
 from .files import read_folder
 from .model import Check, Config, Container
+from .progress import SILENT, Progress
 from .rules import CHECK_STATUSES, IS_TYPE_VALUES, RULES
 from .schema import Issue
 
@@ -111,10 +112,10 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
     return issues
 
 
-def validate_folder(root: str | Path, env: Mapping[str, str],
-                    environment: str | None = None) -> tuple[Config, list[Issue]]:
+def validate_folder(root: str | Path, env: Mapping[str, str], environment: str | None = None,
+                    *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate a folder: the config and every issue (errors and warnings)."""
-    config, issues = read_folder(root, environment)
+    config, issues = read_folder(root, environment, progress=progress)
     return config, [*issues, *validate_config(config, env)]
 
 

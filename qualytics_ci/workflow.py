@@ -39,11 +39,12 @@ class Prepared:
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
-                env: Mapping[str, str] | None = None,
-                check_variables: bool = True) -> tuple[Config, list[Issue]]:
+                env: Mapping[str, str] | None = None, check_variables: bool = True,
+                progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate ``folder`` (with ``overrides/<environment>/``); raise on errors,
     return the config and the warnings."""
-    config, issues = validate_folder(folder, os.environ if env is None else env, environment)
+    config, issues = validate_folder(folder, os.environ if env is None else env, environment,
+                                     progress=progress)
     if not check_variables:
         issues = [i for i in issues if "not set (environment" not in i.message]
     raise_if_errors(issues)
@@ -68,7 +69,7 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     """Everything a plan, an import or a drift check needs, read once."""
     env = os.environ if env is None else env
     config, warnings = load_folder(folder, environment=environment, env=env,
-                                   check_variables=False)
+                                   check_variables=False, progress=progress)
     kinds = parse_kinds(include)
     folder_ds = config.datastore_names()
     target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,

@@ -107,4 +107,6 @@ def test_progress_goes_to_stderr_unless_quiet(cli: Cli) -> None:
     # one datastore, read at once: nothing worth a line in a CI log
     plan = cli.run("plan", *DEV, quiet=False)
     assert "reading target" not in plan.err and "reading" not in plan.out
+    files = sum(1 for p in cli.folder.rglob("*.yaml"))
+    assert plan.err.count(f"reading files: {files}/{files}") == 1
     assert cli.run("plan", *DEV).err == ""

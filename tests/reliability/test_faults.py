@@ -111,7 +111,7 @@ def test_import_under_5xx_and_429_converges_without_duplicates(
         if result.code == 0 and set(after) == expected:
             converged_after = attempt
             break
-    with run.capsys.disabled():  # shown with pytest -s
+    with run.capsys.disabled():  # a line in the test log, captured or not
         print(f"\nfaults injected (HTTP status: count): {dict(sorted(injected.items()))}; "
               f"converged after {converged_after} run(s)")
     assert injected[429] > 0, "the rate limit never bit"
