@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 CI_INTERVAL_S = 5.0
+LIVE_INTERVAL_S = 0.1  # a terminal's line is redrawn at most this often (and at the end)
 
 
 class Progress:
@@ -40,6 +41,7 @@ class Progress:
         self._done = 0
         self._total = 0
         self._last = 0.0
+        self._last_draw = float("-inf")
         self._drawn = False
         self._printed = ""
 
@@ -49,6 +51,7 @@ class Progress:
             self._finish_line()
             self._phase, self._done, self._total = phase, 0, total
             self._last = self.clock()
+            self._last_draw = float("-inf")
             self._printed = ""
             self._emit(force=False)
 
@@ -72,9 +75,10 @@ class Progress:
         now = self.clock()
         text = f"{self._phase}: {self._done}/{self._total}"
         if self.live:
-            self.stream.write("\r\x1b[K" + text)
-            self._drawn = True
-            self.stream.flush()
+            if force or now - self._last_draw >= LIVE_INTERVAL_S:
+                self.stream.write("\r\x1b[K" + text)
+                self._drawn, self._last_draw = True, now
+                self.stream.flush()
         elif text != self._printed and (force or now - self._last >= self.interval):
             self.stream.write(text + "\n")
             self.stream.flush()

@@ -79,7 +79,22 @@ def test_quiet_prints_nothing_and_a_terminal_redraws_one_line() -> None:
     tty = Tty()
     live = Progress(stream=tty, clock=clock)
     live.start("reading target", 1)
+    clock.now += 1.0
     live.advance()
     live.finish()
     assert tty.getvalue() == ("\r\x1b[Kreading target: 0/1\r\x1b[Kreading target: 1/1"
                               "\r\x1b[Kreading target: 1/1\n")
+
+
+def test_a_terminal_line_is_redrawn_at_most_ten_times_a_second_and_at_the_end() -> None:
+    clock = Clock()
+    tty = Tty()
+    live = Progress(stream=tty, clock=clock)
+    live.start("reading files", 10_000)
+    for _ in range(10_000):
+        clock.now += 0.0001  # 10,000 files in one second
+        live.advance()
+    live.finish()
+    draws = tty.getvalue().split("\r\x1b[K")[1:]
+    assert 10 <= len(draws) <= 12
+    assert draws[0] == "reading files: 0/10000" and draws[-1] == "reading files: 10000/10000\n"
