@@ -137,7 +137,8 @@ def permission_needed(method: str, path: str, body: Any = None) -> str:
         return "the Manager role (connections are created and changed by Managers or Admins)"
     if root == "datastores":
         if method == "POST" and path_template(path).rstrip("/") == "/datastores":
-            return "the Manager role (creating a datastore)"
+            return ("the Manager role (creating a datastore; if it already exists, the "
+                    "token's teams have no permission on it, which hides it from the token)")
         return "the Editor team permission on the datastore"
     if root in ("containers", "computed-fields"):
         return "the Editor team permission on the datastore (computed assets)"

@@ -121,7 +121,8 @@ class Importer:
         except QualyticsCIError as exc:
             if entity is not None:
                 self._fail(entity.key, "failed")
-            return Outcome(change, "failed", step.current_id, exc.message)
+            reason = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+            return Outcome(change, "failed", step.current_id, reason)
         return Outcome(change, "ok", new_id)
 
     def _fail(self, key: Key, reason: str) -> None:

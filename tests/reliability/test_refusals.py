@@ -152,6 +152,22 @@ def test_permission_refusal_is_explained_and_target_consistent(
     assert run("plan", "--input", str(folder), "--detailed-exitcode").code == 0
 
 
+def test_datastore_hidden_from_a_member_is_explained_not_recreated(
+        run: Runner, target: Target, folder: Path) -> None:
+    # Without a team permission the datastore is simply absent from a member's lists, so
+    # the plan can only propose to create it; the create is refused, and the message says
+    # why a datastore that exists may not be listed.
+    target.api("POST", "/_sandbox/permissions", json={
+        "user": "editor", "datastore_id": target.datastore_id(DS), "permission": None})
+    mark = target.mark()
+    result = run("import", "--input", str(folder), token=target.tokens["editor"])
+    assert result.code in (1, 3), result
+    assert "Manager" in result.text and "no permission on it" in result.text, result
+    assert "Traceback" not in result.text, result
+    assert [w["template"] for w in refused_writes(target, mark, 403)] == ["POST /api/datastores"]
+    assert successful_writes(target, mark) == []
+
+
 def test_entity_vanishing_mid_apply_is_reported_and_recreated(
         run: Runner, target: Target, folder: Path, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
