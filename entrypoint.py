@@ -2,6 +2,6 @@
 
 import sys
 
-from qualytics_ci.action import main
+from qualytics_ci.action.main import main
 
 sys.exit(main())

@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from qualytics_ci.client import Client
+from qualytics_ci.api.client import Client
+from qualytics_ci.engine.commands import run_export, run_plan
 from qualytics_ci.render import markdown as md
-from qualytics_ci.results import Plan
+from qualytics_ci.results.config import Plan
 from qualytics_ci.sandbox.server import start_sandbox
-from qualytics_ci.workflow import run_export, run_plan
 
 KINDS = "checks,datastores"
 

@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qualytics_ci.client import Client
-from qualytics_ci.promote import PromoteOptions, prepare, run_promote
-from qualytics_ci.promote_preview import preview_promote
-from qualytics_ci.promote_resolve import Resolver
+from qualytics_ci.api.client import Client
+from qualytics_ci.promote.preview import preview_promote
+from qualytics_ci.promote.resolve import Resolver
+from qualytics_ci.promote.run import PromoteOptions, prepare, run_promote
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .errors import QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError
 
 
 def not_implemented(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError
 
 TARGET = "warehouse-staging"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
@@ -27,7 +27,7 @@ def _step(title: str) -> None:
 
 
 def _cli(argv: Sequence[str]) -> int:
-    from . import cli
+    from qualytics_ci import cli
 
     print("$ qualytics-ci " + " ".join(shlex.quote(a) for a in argv), flush=True)
     code = cli.main(["--quiet", *argv])
@@ -79,7 +79,7 @@ def _set_secrets(folder: Path) -> None:
 
 def _change_on_target(url: str, token: str) -> str:
     """Edit one check's description directly through the API (as a UI user would)."""
-    from .client import Client
+    from qualytics_ci.api.client import Client
 
     client = Client(url, token)
     datastore = next(d for d in client.list_datastores() if d["name"] == TARGET)
@@ -101,7 +101,7 @@ def _change_on_target(url: str, token: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; returns 0 when every step behaved as expected."""
     try:
-        from .sandbox.server import start_sandbox
+        from qualytics_ci.sandbox.server import start_sandbox
     except ImportError as exc:
         raise QualyticsCIError(
             "the demo needs the sandbox extra",

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.bench_smoke
 @pytest.mark.timeout(240)
-@pytest.mark.skipif(importlib.util.find_spec("qualytics_ci.config_commands") is None,
+@pytest.mark.skipif(importlib.util.find_spec("qualytics_ci.cli.config") is None,
                     reason="waiting for the config engine (export/plan/import)")
 def test_quick_benchmark_runs_every_scenario(tmp_path: Path) -> None:
     tools = "qualytics-ci"

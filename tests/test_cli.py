@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from qualytics_ci import __version__, cli, secrets
-from qualytics_ci.api_errors import error_for_status
+from qualytics_ci.api.errors import error_for_status
 from qualytics_ci.cli import main
 from qualytics_ci.errors import EXIT_PARTIAL, QualyticsCIError
 

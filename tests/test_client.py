@@ -12,8 +12,8 @@ import requests_mock as rm
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from qualytics_ci import __version__, secrets
-from qualytics_ci.api_errors import RateLimited, ServerError, TransportError, path_template
-from qualytics_ci.client import PAGE_CONCURRENCY, Client, normalize_url
+from qualytics_ci.api.client import PAGE_CONCURRENCY, Client, normalize_url
+from qualytics_ci.api.errors import RateLimited, ServerError, TransportError, path_template
 from qualytics_ci.errors import QualyticsCIError
 
 BASE = "https://q.example.com/api"

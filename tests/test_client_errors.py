@@ -11,7 +11,8 @@ import requests
 import requests_mock as rm
 
 from qualytics_ci import secrets
-from qualytics_ci.api_errors import (
+from qualytics_ci.api.client import Client
+from qualytics_ci.api.errors import (
     APIError,
     Conflict,
     Forbidden,
@@ -23,7 +24,6 @@ from qualytics_ci.api_errors import (
     field_errors,
     permission_needed,
 )
-from qualytics_ci.client import Client
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
 
 BASE = "https://q.example.com/api"

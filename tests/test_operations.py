@@ -8,15 +8,15 @@ import pytest
 import requests_mock as rm
 
 from qualytics_ci import secrets
-from qualytics_ci.api_types import Operation
-from qualytics_ci.client import Client
-from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.operations import (
+from qualytics_ci.api.client import Client
+from qualytics_ci.api.operations import (
     OperationTimeout,
     is_finished,
     run_and_wait,
     wait_for_operation,
 )
+from qualytics_ci.api.types import Operation
+from qualytics_ci.errors import QualyticsCIError
 
 RUNNING: Operation = {"id": 42, "result": "running", "end_time": None}
 DONE: Operation = {"id": 42, "result": "success", "end_time": "2025-01-01T00:00:00Z"}

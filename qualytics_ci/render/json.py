@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import secrets
+from qualytics_ci import secrets
 
 
 def write_json(path: str | Path, data: Any) -> None:

@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import secrets
-from ..promote_results import PromotePreview, PromoteReport
-from ..results import KIND_ORDER, Change, ImportReport, Outcome, Plan
-from . import promote_markdown as pm
-from .cells import cell as cell  # re-exported: callers write md.cell / md.code
-from .cells import code as code
-from .cells import longest_backtick_run
-from .fit import Fitted, Section, chars, fit, utf8_bytes
+from qualytics_ci import secrets
+from qualytics_ci.render import promote_markdown as pm
+from qualytics_ci.render.cells import cell as cell  # re-exported: callers write md.cell / md.code
+from qualytics_ci.render.cells import code as code
+from qualytics_ci.render.cells import longest_backtick_run
+from qualytics_ci.render.fit import Fitted, Section, chars, fit, utf8_bytes
+from qualytics_ci.results.config import KIND_ORDER, Change, ImportReport, Outcome, Plan
+from qualytics_ci.results.promote import PromotePreview, PromoteReport
 
 COMMENT_LIMIT = 65_536
 COMMENT_BUDGET = 60_000

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 
-from ..promote_results import PreviewEntity, PromoteEntity, PromotePreview, PromoteReport
-from .cells import cell
+from qualytics_ci.render.cells import cell
+from qualytics_ci.results.promote import (
+    PreviewEntity,
+    PromoteEntity,
+    PromotePreview,
+    PromoteReport,
+)
 
 MAX_ROWS = 250
 ICON = {"failed": "❌", "created": "🆕", "updated": "✏️", "skipped": "⏭️"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..promote_results import PromotePreview, PromoteReport
+from qualytics_ci.results.promote import PromotePreview, PromoteReport
 
 MAX_ROWS = 200
 RESULT_MARK = {"failed": "!", "created": "+", "updated": "~", "skipped": "="}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import secrets
-from ..results import Change, DriftReport, ImportReport, Plan
+from qualytics_ci import secrets
+from qualytics_ci.results.config import Change, DriftReport, ImportReport, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "archive": "-", "unchanged": " "}
 MAX_VALUE = 120

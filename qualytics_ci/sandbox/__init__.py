@@ -1,5 +1,5 @@
 """A local emulator of the Qualytics REST API (FastAPI + uvicorn).
 
-Start one with :func:`qualytics_ci.sandbox.server.start_sandbox` or
-``qualytics-ci sandbox``. See docs/sandbox.md for what it emulates.
+sandbox uses only errors and itself; nothing but demo and the `sandbox` command imports it.
+Start one with :func:`qualytics_ci.sandbox.server.start_sandbox` or ``qualytics-ci sandbox``.
 """

@@ -13,17 +13,17 @@ from fastapi import Body, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
-from . import auth, operations, seeds, views
-from .catalog import default_catalog
-from .faults import Faults, FaultsMiddleware, RequestLog
-from .problems import ApiError, expect_dict, invalid, require_keys
-from .routes_checks import router as checks_router
-from .routes_connections import router as connections_router
-from .routes_containers import router as containers_router
-from .routes_misc import router as misc_router
-from .routes_operations import router as operations_router
-from .store import Store
-from .web import FastJSON, no_content, ok
+from qualytics_ci.sandbox import auth, operations, seeds, views
+from qualytics_ci.sandbox.catalog import default_catalog
+from qualytics_ci.sandbox.faults import Faults, FaultsMiddleware, RequestLog
+from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
+from qualytics_ci.sandbox.routes_checks import router as checks_router
+from qualytics_ci.sandbox.routes_connections import router as connections_router
+from qualytics_ci.sandbox.routes_containers import router as containers_router
+from qualytics_ci.sandbox.routes_misc import router as misc_router
+from qualytics_ci.sandbox.routes_operations import router as operations_router
+from qualytics_ci.sandbox.store import Store
+from qualytics_ci.sandbox.web import FastJSON, no_content, ok
 
 JSON_BODY = Body(default=None)
 

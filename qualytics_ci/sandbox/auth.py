@@ -13,8 +13,8 @@ import hashlib
 import json
 from typing import Any
 
-from .problems import ApiError, forbidden
-from .store import Record, Store
+from qualytics_ci.sandbox.problems import ApiError, forbidden
+from qualytics_ci.sandbox.store import Record, Store
 
 ROLES = ("Member", "Manager", "Admin")
 PERMISSIONS = ("Reporter", "Viewer", "Drafter", "Author", "Editor")

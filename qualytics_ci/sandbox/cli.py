@@ -8,9 +8,9 @@ import os
 import sys
 import tempfile
 
-from ..errors import QualyticsCIError
-from .auth import SEED_USERS
-from .problems import ApiError
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.sandbox.auth import SEED_USERS
+from qualytics_ci.sandbox.problems import ApiError
 
 
 def _tokens(pairs: list[str]) -> dict[str, str]:
@@ -37,7 +37,7 @@ def _write_ready(path: str, url: str, tokens: dict[str, str]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the sandbox until Ctrl-C; prints the URL and tokens once listening."""
     try:
-        from .server import build_sandbox, serve_forever
+        from qualytics_ci.sandbox.server import build_sandbox, serve_forever
     except ImportError as exc:  # the sandbox extra is not installed
         raise QualyticsCIError("the sandbox needs FastAPI and uvicorn",
                                hint="pip install 'qualytics-ci[sandbox]'") from exc

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import auth
-from .catalog import derive_fields, from_table
-from .entities import ensure_tags, tag_names
-from .problems import ApiError, conflict, expect_dict, invalid, require_keys
-from .store import Record, Store, now_iso
+from qualytics_ci.sandbox import auth
+from qualytics_ci.sandbox.catalog import derive_fields, from_table
+from qualytics_ci.sandbox.entities import ensure_tags, tag_names
+from qualytics_ci.sandbox.problems import ApiError, conflict, expect_dict, invalid, require_keys
+from qualytics_ci.sandbox.store import Record, Store, now_iso
 
 COMPUTED_TYPES = ("computed_table", "computed_file", "computed_join")
 ALL_TYPES = ("table", "view", "file", *COMPUTED_TYPES)
@@ -259,7 +259,7 @@ def delete_computed_field(store: Store, user: Record, ident: int) -> None:
 
 def delete_container(store: Store, user: Record, ident: int) -> None:
     """DELETE /containers/{id} (Editor), with its computed fields and checks."""
-    from .entities import drop_container
+    from qualytics_ci.sandbox.entities import drop_container
 
     with store.lock:
         rec = store.container(ident)

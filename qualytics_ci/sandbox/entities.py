@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import auth
-from .catalog import default_catalog
-from .problems import ApiError, conflict, expect_dict, invalid, require_keys
-from .store import Record, Store, now_iso
+from qualytics_ci.sandbox import auth
+from qualytics_ci.sandbox.catalog import default_catalog
+from qualytics_ci.sandbox.problems import ApiError, conflict, expect_dict, invalid, require_keys
+from qualytics_ci.sandbox.store import Record, Store, now_iso
 
 JDBC_TYPES = frozenset({
     "athena", "bigquery", "databricks", "db2", "dremio", "hive", "mariadb", "mysql", "oracle",
@@ -166,7 +166,7 @@ def create_datastore(store: Store, user: Record, body: Any) -> Record:
                "enrich_datastore_id": None, **_datastore_values(store, body)}
         store.insert("datastores", rec)
     if body.get("trigger_sync") or body.get("trigger_catalog"):
-        from .operations import start_operation
+        from qualytics_ci.sandbox.operations import start_operation
 
         start_operation(store, user, {"type": "sync", "datastore_id": rec["id"]})
     return rec

@@ -14,11 +14,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import auth
-from .catalog import default_catalog
-from .containers import SETTINGS, make_fields
-from .problems import ApiError, expect_dict, invalid, require_keys
-from .store import Record, Store, now_iso
+from qualytics_ci.sandbox import auth
+from qualytics_ci.sandbox.catalog import default_catalog
+from qualytics_ci.sandbox.containers import SETTINGS, make_fields
+from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
+from qualytics_ci.sandbox.store import Record, Store, now_iso
 
 SYNC_TYPES = ("sync", "catalog")
 OTHER_TYPES = ("profile", "scan", "materialize", "export", "external_scan")
@@ -32,7 +32,7 @@ def start_operation(store: Store, user: Record, body: Any) -> Record:
     require_keys(body, "type")
     kind = body["type"]
     if isinstance(kind, str) and kind.startswith("promote_"):
-        from .promote import run_promote
+        from qualytics_ci.sandbox.promote import run_promote
 
         return run_promote(store, user, body)
     if kind not in SYNC_TYPES + OTHER_TYPES:
@@ -151,7 +151,7 @@ def sync(store: Store, rec: Record) -> None:
         if container["container_type"] in ("table", "view", "file"):
             container["_missing"] = container["name"] not in catalog
             if container["_missing"] and rec["params"].get("prune"):
-                from .entities import drop_container
+                from qualytics_ci.sandbox.entities import drop_container
 
                 drop_container(store, container["id"])
     rec["status"] = {"total_containers": found, "containers_analyzed": found,
@@ -172,14 +172,14 @@ def _refresh_fields(store: Store, container: Record, columns: list[list[str]]) -
 
 
 def _promote_finish(store: Store, rec: Record) -> None:
-    from .promote import finish_promote
+    from qualytics_ci.sandbox.promote import finish_promote
 
     finish_promote(store, rec)
 
 
 def _promote_progress(store: Store, rec: Record, stamp: float) -> None:
     """A running promote processes its entities progressively (see promote.advance)."""
-    from .promote import advance
+    from qualytics_ci.sandbox.promote import advance
 
     advance(store, rec, stamp)
 

@@ -17,10 +17,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import auth, operations
-from .problems import ApiError, expect_dict, invalid, require_keys
-from .promote_entities import PROCESSORS, VALIDATION_BATCH, order_fields, source_stub
-from .store import ARCHIVED_STATUSES, Record, Store
+from qualytics_ci.sandbox import auth, operations
+from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
+from qualytics_ci.sandbox.promote_entities import (
+    PROCESSORS,
+    VALIDATION_BATCH,
+    order_fields,
+    source_stub,
+)
+from qualytics_ci.sandbox.store import ARCHIVED_STATUSES, Record, Store
 
 # API type -> (promote_type, ids key, tags key, additional tags key)
 TYPES: dict[str, tuple[str, str | None, str | None, str]] = {

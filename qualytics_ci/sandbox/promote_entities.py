@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import containers as cont
-from .entities import ensure_tags
-from .problems import ApiError
-from .rules import validate_check
-from .store import LIVE_STATUSES, Record, Store, now_iso
+from qualytics_ci.sandbox import containers as cont
+from qualytics_ci.sandbox.entities import ensure_tags
+from qualytics_ci.sandbox.problems import ApiError
+from qualytics_ci.sandbox.rules import validate_check
+from qualytics_ci.sandbox.store import LIVE_STATUSES, Record, Store, now_iso
 
 FROM_CHECK = "from quality check id"
 MAIN_DATASTORE = "main datastore id"

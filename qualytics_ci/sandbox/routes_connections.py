@@ -7,8 +7,17 @@ from typing import Any
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
-from . import auth, entities, views
-from .web import PageNo, PageSize, StoreDep, StrList, User, no_content, ok, page
+from qualytics_ci.sandbox import auth, entities, views
+from qualytics_ci.sandbox.web import (
+    PageNo,
+    PageSize,
+    StoreDep,
+    StrList,
+    User,
+    no_content,
+    ok,
+    page,
+)
 
 router = APIRouter()
 JsonBody = Body(default=None)

@@ -7,10 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
-from . import auth, containers, views
-from .checks import ensure_readable
-from .store import Record, Store
-from .web import IntList, PageNo, PageSize, StoreDep, StrList, User, no_content, ok, page
+from qualytics_ci.sandbox import auth, containers, views
+from qualytics_ci.sandbox.checks import ensure_readable
+from qualytics_ci.sandbox.store import Record, Store
+from qualytics_ci.sandbox.web import (
+    IntList,
+    PageNo,
+    PageSize,
+    StoreDep,
+    StrList,
+    User,
+    no_content,
+    ok,
+    page,
+)
 
 router = APIRouter()
 JsonBody = Body(default=None)

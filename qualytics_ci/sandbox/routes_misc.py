@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
-from . import views
-from .entities import ensure_tags
-from .problems import expect_dict, not_found, require_keys
-from .store import now_iso
-from .web import PageNo, PageSize, StoreDep, User, no_content, ok, page
+from qualytics_ci.sandbox import views
+from qualytics_ci.sandbox.entities import ensure_tags
+from qualytics_ci.sandbox.problems import expect_dict, not_found, require_keys
+from qualytics_ci.sandbox.store import now_iso
+from qualytics_ci.sandbox.web import PageNo, PageSize, StoreDep, User, no_content, ok, page
 
 router = APIRouter()
 JSON_BODY = Body(default=None)

@@ -7,8 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
-from . import auth, operations, views
-from .web import IntList, PageNo, PageSize, StoreDep, StrList, User, ok, page
+from qualytics_ci.sandbox import auth, operations, views
+from qualytics_ci.sandbox.web import IntList, PageNo, PageSize, StoreDep, StrList, User, ok, page
 
 router = APIRouter()
 JsonBody = Body(default=None)

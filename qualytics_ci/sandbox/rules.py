@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .problems import ApiError
+from qualytics_ci.sandbox.problems import ApiError
 
 # rule -> properties that must be present (non-null)
 REQUIRED_PROPERTIES: dict[str, tuple[str, ...]] = {

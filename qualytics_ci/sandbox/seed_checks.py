@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import checks
-from .store import Record, Store
+from qualytics_ci.sandbox import checks
+from qualytics_ci.sandbox.store import Record, Store
 
 Spec = tuple[str, str, list[str], dict[str, Any], dict[str, Any]]
 

@@ -13,10 +13,10 @@ import pickle
 import threading
 from typing import Any
 
-from . import auth, checks, containers, entities
-from .operations import start_operation
-from .problems import ApiError
-from .store import Record, Store
+from qualytics_ci.sandbox import auth, checks, containers, entities
+from qualytics_ci.sandbox.operations import start_operation
+from qualytics_ci.sandbox.problems import ApiError
+from qualytics_ci.sandbox.store import Record, Store
 
 _cache: dict[str, bytes] = {}
 _cache_lock = threading.Lock()
@@ -151,7 +151,7 @@ def _demo(store: Store) -> None:
            ["opened_at", "closed_at"], {"column_expression": "(unix_timestamp(closed_at) - "
                                         "unix_timestamp(opened_at)) / 3600",
                                         "field_type": "Fractional"})
-    from .seed_checks import demo_checks
+    from qualytics_ci.sandbox.seed_checks import demo_checks
 
     demo_checks(store, admin, made, _check)
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import uvicorn
 
-from . import auth, seeds
-from .app import Sandbox, create_app
-from .faults import Faults
-from .store import Store, load_state
+from qualytics_ci.sandbox import auth, seeds
+from qualytics_ci.sandbox.app import Sandbox, create_app
+from qualytics_ci.sandbox.faults import Faults
+from qualytics_ci.sandbox.store import Store, load_state
 
 
 def build_sandbox(*, seed: str = "demo", latency_ms: float = 0.0, fail_rate: float = 0.0,

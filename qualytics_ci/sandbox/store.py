@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .problems import not_found
+from qualytics_ci.sandbox.problems import not_found
 
 Record = dict[str, Any]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .store import Record, Store
+from qualytics_ci.sandbox.store import Record, Store
 
 CONNECTION_DRIVERS = {
     "postgresql": ("PostgreSQL", "15.4", "PostgreSQL JDBC Driver", "42.7.3"),

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from .auth import user_for_token
-from .operations import finish_due
-from .store import Record, Store
+from qualytics_ci.sandbox.auth import user_for_token
+from qualytics_ci.sandbox.operations import finish_due
+from qualytics_ci.sandbox.store import Record, Store
 
 
 class FastJSON(JSONResponse):

@@ -19,7 +19,7 @@ from synthetic import import_report_of, plan_of
 
 from qualytics_ci import secrets
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_PARTIAL, QualyticsCIError
-from qualytics_ci.results import Plan, PromoteEntity, PromoteReport
+from qualytics_ci.results.config import Plan, PromoteEntity, PromoteReport
 
 
 def _n(name: str, default: int = 0) -> int:

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualytics_ci.github import parse_output_file
+from qualytics_ci.action.runner import parse_output_file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

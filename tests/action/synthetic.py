@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualytics_ci.results import Change, FieldChange, ImportReport, Outcome, Plan
+from qualytics_ci.results.config import Change, FieldChange, ImportReport, Outcome, Plan
 
 RULES = ("notNull", "between", "matchesPattern", "isUnique", "expectedValues", "freshness")
 

@@ -14,7 +14,7 @@ from qualytics_ci.sandbox.server import RunningSandbox
 
 from .harness import ActionRun, run_action
 
-pytest.importorskip("qualytics_ci.config_commands")
+pytest.importorskip("qualytics_ci.cli.config")
 
 PASSWORDS = {"WAREHOUSE_PROD_DB_PASSWORD": "pg-prod-s3cret-value",
              "WAREHOUSE_DEV_DB_PASSWORD": "pg-dev-s3cret-value",
@@ -89,7 +89,7 @@ def test_invalid_yaml_is_annotated_at_its_line(sandbox: RunningSandbox,
 
 def test_drift_issue_opens_on_a_change_made_through_the_api_and_closes_after_reimport(
         sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
-    from qualytics_ci.client import Client
+    from qualytics_ci.api.client import Client
 
     ws = tmp_path / "ws"
     ws.mkdir()

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from actions_toolkit import core
 
-from qualytics_ci.action_inputs import INPUT_NAMES, env_name, read_inputs
-from qualytics_ci.action_outputs import OUTPUT_NAMES
+from qualytics_ci.action.inputs import INPUT_NAMES, env_name, read_inputs
+from qualytics_ci.action.outputs import OUTPUT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / "docs" / "workflows").glob("*.yml"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from github_stub import GitHubStub
 
-from qualytics_ci.github_api import marker
+from qualytics_ci.action.github import marker
 
 from .harness import ActionRun, run_action
 

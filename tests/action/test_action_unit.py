@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qualytics_ci.action import Action
+from qualytics_ci.action.main import Action
+from qualytics_ci.action.runner import Runner, parse_output_file
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.github import Runner, parse_output_file
 
 from .harness import pr_event
 

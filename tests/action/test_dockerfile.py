@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from qualytics_ci.github import parse_output_file
+from qualytics_ci.action.runner import parse_output_file
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = re.compile(r"^python:3\.12\.\d+-slim-bookworm$")

@@ -6,8 +6,8 @@ import io
 
 from github_stub import GitHubStub
 
-from qualytics_ci.github import Runner
-from qualytics_ci.github_api import DRIFT_LABEL, GitHubAPI, marker
+from qualytics_ci.action.github import DRIFT_LABEL, GitHubAPI, marker
+from qualytics_ci.action.runner import Runner
 
 
 def api(stub: GitHubStub, out: io.StringIO | None = None) -> GitHubAPI:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qualytics_ci import secrets
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Section, fit
-from qualytics_ci.results import (
+from qualytics_ci.results.config import (
     Change,
     FieldChange,
     Plan,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from qualytics_ci import github, secrets
+from qualytics_ci import secrets
+from qualytics_ci.action import runner as github
 
 
 def test_properties_and_messages_are_percent_encoded() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualytics_ci.state import TargetState
-from qualytics_ci.target import build_state
+from qualytics_ci.engine.state import TargetState
+from qualytics_ci.engine.target import build_state
 
 
 def connection(id: int = 1, name: str = "warehouse-dev-db") -> dict[str, Any]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.files import read_folder
-from qualytics_ci.schema import raise_if_errors
+from qualytics_ci.folder.reader import read_folder
+from qualytics_ci.folder.schema import raise_if_errors
 
 CHECK = """\
 rule_type: notNull

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qualytics_ci.export import write_export
-from qualytics_ci.files import read_folder
-from qualytics_ci.model import Check, Config, Connection
-from qualytics_ci.plan import Scope, build_plan, mass_archive_problem
+from qualytics_ci.engine.export import write_export
+from qualytics_ci.engine.plan import Scope, build_plan, mass_archive_problem
+from qualytics_ci.engine.state import TargetState
+from qualytics_ci.folder.model import Check, Config, Connection
+from qualytics_ci.folder.reader import read_folder
+from qualytics_ci.folder.variables import resolve
 from qualytics_ci.render.terminal import render_plan
-from qualytics_ci.results import KIND_ORDER
-from qualytics_ci.state import TargetState
-from qualytics_ci.variables import resolve
+from qualytics_ci.results.config import KIND_ORDER
 
 from . import apidata
 
@@ -137,7 +137,7 @@ def test_archived_check_in_folder_is_a_restore_not_a_create(tmp_path: Path) -> N
 
 
 def _state(objs: dict[str, Any]) -> TargetState:
-    from qualytics_ci.target import build_state
+    from qualytics_ci.engine.target import build_state
 
     return build_state(**objs)
 
@@ -155,8 +155,8 @@ def test_digest_is_stable_and_content_sensitive(tmp_path: Path) -> None:
 
 
 def test_computed_field_directory_slug_finds_its_catalog_table() -> None:
-    from qualytics_ci.model import ComputedField
-    from qualytics_ci.plan import adopt_container_names
+    from qualytics_ci.engine.plan import adopt_container_names
+    from qualytics_ci.folder.model import ComputedField
 
     state = TargetState(container_ids={("wh", "Orders-2024"): 5, ("wh", "orders"): 6})
     field = ComputedField("f", {"name": "f"}, "wh", "orders_2024")
@@ -166,8 +166,8 @@ def test_computed_field_directory_slug_finds_its_catalog_table() -> None:
 
 
 def test_import_exit_codes() -> None:
-    from qualytics_ci.config_commands import import_exit_code
-    from qualytics_ci.results import Change, ImportReport, Outcome
+    from qualytics_ci.cli.config import import_exit_code
+    from qualytics_ci.results.config import Change, ImportReport, Outcome
 
     def report(*results: str) -> ImportReport:
         return ImportReport("d", tuple(

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from qualytics_ci.api_errors import ServerError, TransportError
-from qualytics_ci.model import Check
-from qualytics_ci.state import TargetState
-from qualytics_ci.writes import Writer
+from qualytics_ci.api.errors import ServerError, TransportError
+from qualytics_ci.engine.state import TargetState
+from qualytics_ci.engine.writes import Writer
+from qualytics_ci.folder.model import Check
 
 UID = "orders__notnull__id"
 

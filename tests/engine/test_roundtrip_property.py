@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualytics_ci.export import write_export
-from qualytics_ci.files import read_folder
-from qualytics_ci.plan import Scope, build_plan
-from qualytics_ci.results import KIND_ORDER
-from qualytics_ci.target import build_state
+from qualytics_ci.engine.export import write_export
+from qualytics_ci.engine.plan import Scope, build_plan
+from qualytics_ci.engine.target import build_state
+from qualytics_ci.folder.reader import read_folder
+from qualytics_ci.results.config import KIND_ORDER
 
 from . import apidata
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from qualytics_ci import secrets
-from qualytics_ci.model import Check, Config, Connection, Container, Datastore
-from qualytics_ci.validate import check_issues, container_issues, validate_config
-from qualytics_ci.variables import resolve
+from qualytics_ci.folder.model import Check, Config, Connection, Container, Datastore
+from qualytics_ci.folder.validate import check_issues, container_issues, validate_config
+from qualytics_ci.folder.variables import resolve
 
 
 def check(**body: Any) -> Check:

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualytics_ci import yamlio
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import yamlio
 
 
 def same(a: Any, b: Any) -> bool:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
+from qualytics_ci.api.client import Client
 from qualytics_ci.cli import main
-from qualytics_ci.client import Client
 from qualytics_ci.sandbox.server import RunningSandbox
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from qualytics_ci.api_errors import Forbidden, Unprocessable
-from qualytics_ci.promote import PromoteOptions, report_promote, run_promote
-from qualytics_ci.promote_report import exit_code
+from qualytics_ci.api.errors import Forbidden, Unprocessable
+from qualytics_ci.promote.report import exit_code
+from qualytics_ci.promote.run import PromoteOptions, report_promote, run_promote
 from qualytics_ci.sandbox.server import RunningSandbox
 
 from .helpers import client, ids, promote, promote_json, set_operation_seconds

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualytics_ci.promote_match import match_checks
-from qualytics_ci.promote_preview import (
+from qualytics_ci.promote.match import match_checks
+from qualytics_ci.promote.preview import (
     preview_checks,
     preview_fields,
     preview_files,

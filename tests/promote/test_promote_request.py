@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.promote_request import (
+from qualytics_ci.promote.request import (
     Endpoint,
     PromoteOptions,
     Ref,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.promote_request import Endpoint, PromoteOptions, Ref
-from qualytics_ci.promote_resolve import Resolver, close_matches, pick, resolve
+from qualytics_ci.promote.request import Endpoint, PromoteOptions, Ref
+from qualytics_ci.promote.resolve import Resolver, close_matches, pick, resolve
 
 from .fakes import FakeAPI
 

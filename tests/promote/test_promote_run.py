@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from qualytics_ci.api_errors import Forbidden, Unprocessable
+from qualytics_ci.api.errors import Forbidden, Unprocessable
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.progress import Progress
-from qualytics_ci.promote import PromoteNotFinished, PromoteOptions, run_promote
+from qualytics_ci.promote.run import PromoteNotFinished, PromoteOptions, run_promote
 
 from .fakes import FakeAPI
 

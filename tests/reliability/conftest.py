@@ -16,7 +16,7 @@ from qualytics_ci import secrets
 from qualytics_ci.cli import main
 
 DEMO_DATASTORE = "warehouse-dev"
-ENGINE_LANDED = importlib.util.find_spec("qualytics_ci.config_commands") is not None
+ENGINE_LANDED = importlib.util.find_spec("qualytics_ci.cli.config") is not None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -267,7 +267,7 @@ def before_request(monkeypatch: pytest.MonkeyPatch,
     """Run ``action(method, path, json)`` once, just before the first API call for
     which ``when(method, path)`` holds: a change someone else makes to the target
     between the plan and the write. Yields the list of calls it fired on."""
-    from qualytics_ci.client import Client
+    from qualytics_ci.api.client import Client
 
     fired: list[str] = []
     original = Client.request

@@ -1,0 +1,349 @@
+"""HTTP client for the Qualytics API: the only module that speaks HTTP.
+
+One pooled :class:`requests.Session` per client, bearer auth, JSON in and out,
+pagination over the ``{items,total,page,size,pages}`` envelope, retries with
+exponential backoff for answers that mean "try again", and typed errors
+(:mod:`qualytics_ci.api.errors`). Writes that are not idempotent (POST, PATCH)
+are retried only when the server cannot have processed them: the connection
+was never made, or the server answered 429.
+"""
+
+from __future__ import annotations
+
+import collections
+import email.utils
+import itertools
+import logging
+import os
+import random as _random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError
+
+from qualytics_ci import __version__, secrets
+from qualytics_ci.api.counter import RequestCounter
+from qualytics_ci.api.errors import (
+    URL_HINT,
+    APIError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    Unprocessable,
+    detail_of,
+    error_for_status,
+    transport_error,
+)
+from qualytics_ci.api.resources import Resources
+from qualytics_ci.api.url import encode_params, normalize_url
+
+__all__ = [
+    "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
+    "ServerError", "TransportError", "Unauthorized", "Unprocessable", "normalize_url",
+]
+
+log = logging.getLogger("qualytics_ci.http")
+
+NOT_IDEMPOTENT = frozenset({"POST", "PATCH"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+PAGE_CONCURRENCY = 4  # list pages read at once after the first
+
+
+class _BearerAuth(requests.auth.AuthBase):
+    """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(***)"
+
+
+def _not_sent(exc: requests.RequestException) -> bool:
+    """True when the request never reached the server (no connection was made)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return True  # a failed TLS handshake happens before the request is written
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        cause: Any = exc.args[0] if exc.args else None
+        cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the cause
+        return isinstance(cause, ConnectTimeoutError)  # includes NewConnectionError and DNS
+    return False
+
+
+def _reason(exc: requests.RequestException, read_timeout: float) -> str:
+    """A short, header-free description of a transport failure."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"no answer within {read_timeout:g} s"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS/SSL error (certificate or protocol)"
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "host name not found (DNS)"
+    if "refused" in text.lower():
+        return "connection refused"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "connection failed or was closed"
+    return f"request failed ({type(exc).__name__})"
+
+
+def _retry_after(response: requests.Response, cap: float) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), capped."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    return max(0.0, min(seconds, cap))
+
+
+def _settle_environment(session: requests.Session, base_url: str, verify: bool) -> None:
+    """Read the proxy and CA-bundle variables once, for the one host this client talks
+    to, instead of on every request (requests re-reads them per call when
+    ``trust_env`` is on, which costs more CPU than the rest of a small request)."""
+    session.trust_env = False
+    session.proxies = {k: v for k, v in requests.utils.get_environ_proxies(base_url).items()
+                       if k != "no"}
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    session.verify = bundle if verify and bundle else verify
+
+
+class Client(Resources):
+    """A connection to one Qualytics deployment, safe to share between threads."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        pool_size: int = 32,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        max_retry_after: float = 60.0,
+        verify: bool = True,
+    ) -> None:
+        self.base_url = normalize_url(url)
+        self.host = urlsplit(self.base_url).netloc
+        secrets.register(token)
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._random = random
+        self.counter = RequestCounter()
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.auth = _BearerAuth(token)
+        _settle_environment(session, self.base_url, verify)
+        session.headers.update(
+            {"User-Agent": f"qualytics-ci/{__version__}", "Accept": "application/json"}
+        )
+        self._session = session
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
+        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._random())
+
+    def pause(self, attempt: int) -> None:
+        """Sleep the backoff of retry ``attempt`` (for callers that retry whole reads)."""
+        self._sleep(self.backoff(attempt))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one API call (retrying where safe); the decoded JSON answer, or None."""
+        method = method.upper()
+        path = path if path.startswith("/") else f"/{path}"
+        url = self.base_url + path
+        query = encode_params(params)
+        idempotent = method not in NOT_IDEMPOTENT
+        attempt = 0
+        while True:
+            attempt += 1
+            self.counter.add(method, path)
+            started = time.perf_counter()
+            try:
+                response = self._session.request(
+                    method, url, params=query or None, json=json,
+                    timeout=(self.connect_timeout, self.timeout),
+                )
+            except requests.RequestException as exc:
+                unsent = _not_sent(exc)
+                retryable = not isinstance(exc, requests.exceptions.SSLError) and isinstance(
+                    exc, requests.ConnectionError | requests.Timeout
+                    | requests.exceptions.ChunkedEncodingError
+                )
+                reason = _reason(exc, self.timeout)
+                log.debug("%s %s -> %s", method, path, reason)
+                if retryable and (idempotent or unsent) and attempt <= self.max_retries:
+                    self._pause(self.backoff(attempt), method, path, reason)
+                    continue
+                raise transport_error(
+                    method, path, host=self.host, reason=reason, attempts=attempt,
+                    maybe_applied=not idempotent and not unsent,
+                ) from exc
+            status = response.status_code
+            log.debug("%s %s -> %d in %.0f ms", method, path, status,
+                      (time.perf_counter() - started) * 1000)
+            if status < 400:
+                return self._decode(method, path, response)
+            retry = status == 429 or (status in RETRY_STATUSES and idempotent)
+            if retry and attempt <= self.max_retries:
+                delay = _retry_after(response, self.max_retry_after) if status == 429 else None
+                self._pause(self.backoff(attempt) if delay is None else delay, method, path,
+                            f"HTTP {status}")
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            raise error_for_status(
+                method, path, status, detail_of(body, response.text),
+                host=self.host, body=json, attempts=attempt,
+            )
+
+    def _pause(self, delay: float, method: str, path: str, why: str) -> None:
+        log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
+        self._sleep(delay)
+
+    def _decode(self, method: str, path: str, response: requests.Response) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise APIError(
+                f"{method} {path}: {self.host} answered {response.status_code} with something"
+                " that is not JSON (is this the API address?)",
+                method=method, path=path, status=response.status_code, hint=URL_HINT,
+            ) from None
+
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, *, json: Any = None,
+             params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("POST", path, params=params, json=json)
+
+    def put(self, path: str, *, json: Any = None,
+            params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PUT", path, params=params, json=json)
+
+    def patch(self, path: str, *, json: Any = None,
+              params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PATCH", path, params=params, json=json)
+
+    def delete(self, path: str, *, params: Mapping[str, Any] | None = None,
+               json: Any = None) -> Any:
+        return self.request("DELETE", path, params=params, json=json)
+
+    def paginate(
+        self, path: str, params: Mapping[str, Any] | None = None, *, size: int = 100
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated list, in order (``page`` is 1-based).
+
+        The first page gives ``total``; the other pages are then read a few at a time
+        (the same requests as one by one, in less wall time). Stops at an empty page,
+        or when a page brings nothing new, so a server that ignores ``page`` cannot
+        make this loop forever; without a ``total`` it reads on until a short page.
+        """
+        query = dict(params or {})
+
+        def fetch(page: int) -> Any:
+            return self.get(path, params={**query, "page": page, "size": size})
+
+        first = fetch(1)
+        if isinstance(first, list):  # an unpaginated answer: everything at once
+            yield from first
+            return
+        total = first.get("total") if isinstance(first, dict) else None
+        if isinstance(total, int):
+            last = max(1, -(-total // size))
+            pages: Iterator[Any] = self._prefetched(fetch, range(2, last + 1))
+        else:
+            pages = (fetch(page) for page in itertools.count(2))
+        seen: set[Any] = set()
+        previous: list[Any] | None = None
+        for body in itertools.chain([first], pages):
+            items: list[dict[str, Any]] = (body.get("items") if isinstance(body, dict)
+                                           else None) or []
+            ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+            keyed = all(i is not None for i in ids)
+            if not items or items == previous or (keyed and seen.issuperset(ids)):
+                return
+            seen.update(i for i in ids if i is not None)
+            previous = items
+            yield from items
+            if not isinstance(total, int) and len(items) < size:
+                return
+
+    def _prefetched(self, fetch: Callable[[int], Any], pages: range) -> Iterator[Any]:
+        """``fetch(page)`` for each page, answers in order, with at most PAGE_CONCURRENCY
+        requests ahead of the consumer (so stopping early wastes at most that many)."""
+        if len(pages) <= 1:
+            yield from (fetch(page) for page in pages)
+            return
+        with ThreadPoolExecutor(min(PAGE_CONCURRENCY, len(pages))) as pool:
+            ahead = collections.deque(pool.submit(fetch, page)
+                                      for page in pages[:PAGE_CONCURRENCY])
+            rest = iter(pages[PAGE_CONCURRENCY:])
+            try:
+                while ahead:
+                    body = ahead.popleft().result()
+                    following = next(rest, None)
+                    if following is not None:
+                        ahead.append(pool.submit(fetch, following))
+                    yield body
+            finally:
+                for future in ahead:
+                    future.cancel()

@@ -1,0 +1,103 @@
+"""Field-level comparison of a desired body with the target's, after normalising both.
+
+What is normalised away, and why:
+- secrets (connection passwords, keys): the API never returns them, so they are
+  write-only: sent on create and with any other update, never diffed;
+- the order of lists whose order means nothing (tags, teams, a check's fields);
+- platform bookkeeping in ``additional_metadata`` ("from quality check id", ...);
+- check defaults the server fills in (description, status, empty lists);
+- keys a file does not mention (outside checks) are not managed by the file;
+- nested keys the server added with an empty value (``null``, ``false``, ``[]``)
+  equal an absent key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from qualytics_ci.engine.normalize import PLATFORM_METADATA, SECRET_KEYS
+from qualytics_ci.folder.model import Body
+from qualytics_ci.results.config import FieldChange, Kind
+
+UNORDERED: dict[str, tuple[str, ...]] = {
+    "datastore": ("tags", "teams"),
+    "container": ("tags",),
+    "computed_field": ("tags",),
+    "check": ("tags", "fields"),
+}
+NOT_COMPARED: dict[str, tuple[str, ...]] = {
+    "connection": SECRET_KEYS,
+    "container": ("datastore_name",),
+}
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def check_defaults(body: Mapping[str, Any]) -> Body:
+    """A check body with every key the format defines (missing ones defaulted)."""
+    rule = body.get("rule_type") or ""
+    out = dict(body)
+    out["description"] = body.get("description") or f"{rule} quality check"
+    out["fields"] = list(body.get("fields") or [])
+    for key in ("filter", "anomaly_message_field"):
+        out[key] = body.get(key) or None
+    out["properties"] = dict(body.get("properties") or {})
+    out["tags"] = list(body.get("tags") or [])
+    out["status"] = body.get("status") or "Active"
+    meta = body.get("additional_metadata") or {}
+    out["additional_metadata"] = {k: v for k, v in meta.items() if k not in PLATFORM_METADATA}
+    return out
+
+
+def comparable(kind: Kind, body: Mapping[str, Any]) -> Body:
+    """``body`` in the form both sides are compared in."""
+    out = check_defaults(body) if kind == "check" else dict(body)
+    for key in NOT_COMPARED.get(kind, ()):
+        out.pop(key, None)
+    for key in UNORDERED.get(kind, ()):
+        if isinstance(out.get(key), list):
+            out[key] = sorted(out[key], key=str)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (_is_empty(a) and _is_empty(b))
+    return bool(a == b)
+
+
+def _walk(path: str, want: Any, have: Any, shown: Any, out: list[FieldChange]) -> None:
+    if isinstance(want, Mapping) and isinstance(have, Mapping):
+        shown_map = shown if isinstance(shown, Mapping) else want
+        for key in [*want, *(k for k in have if k not in want)]:
+            w, h = want.get(key), have.get(key)
+            if key not in want and _is_empty(h):
+                continue
+            if key not in have and _is_empty(w):
+                continue
+            _walk(f"{path}.{key}" if path else str(key), w, h, shown_map.get(key, w), out)
+        return
+    if not _same(want, have):
+        out.append(FieldChange(path, have, shown))
+
+
+def diff(kind: Kind, desired: Mapping[str, Any], current: Mapping[str, Any],
+         shown: Mapping[str, Any] | None = None) -> tuple[FieldChange, ...]:
+    """Changes that would turn ``current`` into ``desired``.
+
+    Only keys ``desired`` mentions are compared at the top level (for checks,
+    every key of the format). ``shown`` is what to display as the new value
+    (the unresolved ``${VAR}`` text for connections).
+    """
+    want = comparable(kind, desired)
+    have = comparable(kind, current)
+    show = comparable(kind, shown) if shown is not None else want
+    out: list[FieldChange] = []
+    for key, value in want.items():
+        if key not in have and _is_empty(value):
+            continue
+        _walk(key, value, have.get(key), show.get(key, value), out)
+    return tuple(out)

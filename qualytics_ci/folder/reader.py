@@ -1,0 +1,222 @@
+"""Folder -> model: find the files, parse them safely, build the entities.
+
+The folder layout is the platform CLI's (see docs/format.md). Every problem is
+collected as an :class:`~qualytics_ci.folder.schema.Issue` with its file and line, so
+one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import overrides, yamlio
+from qualytics_ci.folder.model import (
+    UID_KEY,
+    Check,
+    ComputedField,
+    Config,
+    Connection,
+    Container,
+    Datastore,
+    Entity,
+    Key,
+    derive_uid,
+)
+from qualytics_ci.folder.schema import Issue, check_keys
+from qualytics_ci.progress import SILENT, Progress
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+OVERRIDES_DIR = "overrides"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One parsed file: its data and the line of each (dotted) key."""
+
+    data: Any
+    lines: Mapping[str, int]
+    source: str | None = None  # the file it came from, when not at its layout path
+
+
+def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]], list[str]]:
+    """``(relative path, is a symbolic link)`` of every YAML file, in path order, and the
+    linked directories, which are not entered. Hidden entries are skipped."""
+    found: list[tuple[str, bool]] = []
+    linked_dirs: list[str] = []
+
+    def walk(directory: Path, prefix: str) -> None:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name.startswith(".") or (skip_overrides and rel == OVERRIDES_DIR):
+                continue
+            link = entry.is_symlink()
+            if entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), rel + "/")
+            elif entry.name.endswith((".yaml", ".yml")) and (link or entry.is_file()):
+                found.append((rel, link))
+            elif link and entry.is_dir():
+                linked_dirs.append(rel)
+
+    walk(root, "")
+    return found, linked_dirs
+
+
+def read_text(root: Path, rel: str, *, link: bool = True) -> str:
+    """The text of ``root/rel``: refuses symlinks out of ``root``, huge and non-UTF-8 files.
+    ``link=False`` says the file is known not to be a symbolic link (no resolving)."""
+    path = root / rel
+    if link:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise QualyticsCIError("cannot read file (broken link?)", file=rel) from None
+        if path.is_symlink() and not real.is_relative_to(root.resolve()):
+            raise QualyticsCIError("symbolic link points outside the folder; refusing to read "
+                                   "it", file=rel)
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise QualyticsCIError(
+                    f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", file=rel)
+            raw = handle.read()
+    except OSError as exc:
+        raise QualyticsCIError(f"cannot read file ({exc.strerror})", file=rel) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QualyticsCIError(f"not UTF-8 text (byte {exc.start})", file=rel) from None
+
+
+def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | None = None,
+              progress: Progress = SILENT) -> dict[str, Doc]:
+    """Parse every YAML file under ``root``; problems go to ``issues`` (or raise)."""
+    docs: dict[str, Doc] = {}
+    files, linked_dirs = _yaml_files(root, skip_overrides)
+    if issues is not None:
+        issues.extend(Issue("warning", "a symbolic link to a directory; not followed, so its "
+                                       "files are not read", rel) for rel in linked_dirs)
+    progress.start("reading files", len(files))
+    for rel, link in files:
+        progress.advance()
+        try:
+            data, lines = yamlio.load(read_text(root, rel, link=link), rel)
+        except QualyticsCIError as exc:
+            if issues is None:
+                raise
+            issues.append(Issue("error", exc.message, exc.file or rel, exc.line))
+            continue
+        docs[rel] = Doc(data, lines)
+    progress.finish()
+    return docs
+
+
+def read_folder(root: str | Path, env: str | None = None, *,
+                progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
+    """The folder as a :class:`Config`, with ``overrides/<env>/`` applied, and its issues."""
+    base = Path(root)
+    if not base.is_dir():
+        raise QualyticsCIError(f"folder {base} does not exist",
+                               hint="export first: qualytics-ci export --output DIR")
+    issues: list[Issue] = []
+    docs = load_docs(base, issues=issues, progress=progress)
+    if env:
+        over_root = base / OVERRIDES_DIR / env
+        if not over_root.is_dir():
+            raise QualyticsCIError(f"no overrides for environment {env!r}",
+                                   file=f"{OVERRIDES_DIR}/{env}",
+                                   hint="create the folder or drop --env / QUALYTICS_ENV")
+        over_docs = load_docs(over_root, skip_overrides=False, issues=issues)
+        docs = overrides.apply(docs, over_docs, prefix=f"{OVERRIDES_DIR}/{env}/")
+    return build(docs, issues), issues
+
+
+def _classify(rel: str) -> tuple[str, tuple[str, ...]] | None:
+    parts = PurePosixPath(rel).parts
+    stem = PurePosixPath(rel).stem
+    if len(parts) == 2 and parts[0] == "connections":
+        return "connection", ()
+    if len(parts) < 3 or parts[0] != "datastores":
+        return None
+    ds_dir = parts[1]
+    if len(parts) == 3 and stem == "_datastore":
+        return "datastore", (ds_dir,)
+    if len(parts) == 5 and parts[2] == "containers" and stem == "_container":
+        return "container", (ds_dir, parts[3])
+    if len(parts) == 6 and parts[2] == "containers" and parts[4] == "computed_fields":
+        return "computed_field", (ds_dir, parts[3])
+    if len(parts) == 5 and parts[2] == "checks":
+        return "check", (ds_dir, parts[3])
+    return None
+
+
+def _name_of(doc: Doc | None, fallback: str) -> str:
+    if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("name"), str):
+        return str(doc.data["name"])
+    return fallback
+
+
+def check_uid(body: Mapping[str, Any]) -> str:
+    """The check's uid: from its metadata, else derived like the platform CLI does."""
+    meta = body.get("additional_metadata")
+    if isinstance(meta, dict) and isinstance(meta.get(UID_KEY), str) and meta[UID_KEY]:
+        return str(meta[UID_KEY])
+    fields = body.get("fields") if isinstance(body.get("fields"), list) else []
+    return derive_uid(str(body.get("container", "")), str(body.get("rule_type", "")),
+                      [str(f) for f in fields or []])
+
+
+def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
+    """Entities from parsed files; duplicates and schema problems go to ``issues``."""
+    entities: list[Entity] = []
+    seen: dict[Key, str] = {}
+    for rel in sorted(docs):
+        doc = docs[rel]
+        where = _classify(rel)
+        if where is None:
+            issues.append(Issue("warning", "not part of the folder layout; ignored", rel))
+            continue
+        kind, dirs = where
+        rel = doc.source or rel
+        if not isinstance(doc.data, dict):
+            issues.append(Issue("error", "expected a mapping of keys to values", rel, 1))
+            continue
+        body: dict[str, Any] = dict(doc.data)
+        problems = check_keys(kind, body, rel, doc.lines)  # type: ignore[arg-type]
+        issues.extend(problems)
+        if any(p.level == "error" for p in problems):
+            continue
+        entity = _entity(kind, dirs, body, rel, docs, dict(doc.lines))
+        first = seen.setdefault(entity.key, rel)
+        if first != rel:
+            what = f"uid {entity.ident!r}" if kind == "check" else f"{kind} {entity.ident!r}"
+            issues.append(Issue("error", f"{what} is defined twice: in {first} and in {rel}",
+                                rel, doc.lines.get("additional_metadata." + UID_KEY)))
+            continue
+        entities.append(entity)
+    return Config.of(entities)
+
+
+def _entity(kind: str, dirs: tuple[str, ...], body: dict[str, Any], rel: str,
+            docs: Mapping[str, Doc], lines: dict[str, int]) -> Entity:
+    name = str(body.get("name", ""))
+    if kind == "connection":
+        return Connection(name=name, body=body, file=rel, lines=lines)
+    datastore = _name_of(docs.get(f"datastores/{dirs[0]}/_datastore.yaml"), dirs[0])
+    if kind == "datastore":
+        return Datastore(name=name, body=body, file=rel, lines=lines)
+    if kind == "container":
+        return Container(name=name, body=body, datastore=datastore, file=rel, lines=lines)
+    if kind == "computed_field":
+        container_doc = docs.get(f"datastores/{dirs[0]}/containers/{dirs[1]}/_container.yaml")
+        return ComputedField(name=name, body=body, datastore=datastore,
+                             container=_name_of(container_doc, dirs[1]), file=rel, lines=lines)
+    return Check(name=PurePosixPath(rel).stem, body=body, datastore=datastore,
+                 container=str(body.get("container", "")), uid=check_uid(body), file=rel,
+                 lines=lines)

@@ -1,0 +1,155 @@
+"""The keys each kind of file may carry, their types, and the issues found.
+
+Unknown keys are warnings (the platform may add keys we don't know yet: they
+round-trip untouched); a key of the wrong type is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.results.config import Kind
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the folder, with where it is."""
+
+    level: Level
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return f"{self.level}: {where}{self.message}"
+
+
+def raise_if_errors(issues: Iterable[Issue]) -> None:
+    """One :class:`QualyticsCIError` listing every error (located at the first)."""
+    errors = [i for i in issues if i.level == "error"]
+    if not errors:
+        return
+    first = errors[0]
+    text = first.message
+    if len(errors) > 1:
+        text = f"{len(errors)} errors in the folder:\n" + "\n".join(
+            "  " + str(i).removeprefix("error: ") for i in errors)
+    exc = QualyticsCIError(text, file=first.file, line=first.line)
+    # One error per problem, for callers that annotate each (the GitHub Action).
+    exc.errors = [QualyticsCIError(i.message, file=i.file, line=i.line)  # type: ignore[attr-defined]
+                  for i in errors]
+    raise exc
+
+
+UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+STR = "string"
+INT = "integer"
+NUM = "number"
+BOOL = "boolean"
+LIST = "list"
+MAP = "mapping"
+ANY = "any"
+
+
+
+# key -> (type, required); None values are allowed for every optional key.
+KEYS: dict[Kind, dict[str, tuple[str, bool]]] = {
+    "connection": {
+        "name": (STR, True), "type": (STR, True), "host": (STR, False), "port": (ANY, False),
+        "username": (STR, False), "password": (STR, False), "passphrase": (STR, False),
+        "secret_key": (STR, False), "access_key": (STR, False),
+        "credentials_payload": (ANY, False), "parameters": (MAP, False),
+        "jdbc_fetch_size": (INT, False), "max_parallelization": (INT, False),
+        "secrets_manager": (ANY, False), "uri": (STR, False), "catalog": (STR, False),
+        "catalog_type": (STR, False), "description": (STR, False),
+    },
+    "datastore": {
+        "name": (STR, True), "connection_name": (STR, False), "connection_id": (INT, False),
+        "database": (STR, False), "schema": (STR, False), "tags": (LIST, False),
+        "teams": (LIST, False), "enrichment_only": (BOOL, False),
+        "enrichment_prefix": (STR, False), "enrichment_source_record_limit": (INT, False),
+        "enrichment_remediation_strategy": (STR, False),
+        "high_count_rollup_threshold": (NUM, False), "enrich_datastore_name": (STR, False),
+        "trigger_sync": (BOOL, False), "description": (STR, False), "type": (STR, False),
+        "store_type": (STR, False), "root_path": (STR, False),
+    },
+    "container": {
+        "container_type": (STR, True), "name": (STR, True), "datastore_name": (STR, False),
+        "query": (STR, False), "source_container_name": (STR, False),
+        "select_clause": (STR, False), "where_clause": (STR, False),
+        "group_by_clause": (STR, False), "left_container_name": (STR, False),
+        "right_container_name": (STR, False), "left_datastore_name": (STR, False),
+        "right_datastore_name": (STR, False), "left_join_field_name": (STR, False),
+        "right_join_field_name": (STR, False), "join_type": (STR, False),
+        "left_prefix": (STR, False), "right_prefix": (STR, False), "sources": (LIST, False),
+        "description": (STR, False), "tags": (LIST, False), "additional_metadata": (MAP, False),
+        "exclude_fields": (LIST, False), "group_by_fields": (LIST, False),
+        "volumetric_tracking_enabled": (BOOL, False), "freshness_tracking_enabled": (BOOL, False),
+        "incremental_field_name": (STR, False), "incremental_identifier_type": (STR, False),
+    },
+    "computed_field": {
+        "name": (STR, True), "transformation": (STR, True), "source_fields": (LIST, False),
+        "properties": (MAP, False), "additional_metadata": (MAP, False),
+        "description": (STR, False), "tags": (LIST, False),
+    },
+    "check": {
+        "rule_type": (STR, True), "description": (STR, False), "container": (STR, True),
+        "fields": (LIST, False), "coverage": (NUM, False), "filter": (STR, False),
+        "anomaly_message_field": (STR, False), "properties": (MAP, False),
+        "tags": (LIST, False), "status": (STR, False), "additional_metadata": (MAP, False),
+    },
+}
+
+
+def _type_ok(value: Any, expected: str) -> bool:
+    if expected == ANY:
+        return True
+    if expected == BOOL:
+        return isinstance(value, bool)
+    if expected == INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == NUM:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected == STR:
+        return isinstance(value, str)
+    if expected == LIST:
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def check_keys(kind: Kind, body: Mapping[str, Any], file: str,
+               lines: Mapping[str, int]) -> list[Issue]:
+    """Required keys present, known keys of the right type, unknown keys named."""
+    issues: list[Issue] = []
+    table = KEYS[kind]
+    for key, (expected, required) in table.items():
+        if required and (key not in body or body[key] in (None, "")):
+            issues.append(Issue("error", f"missing required key {key!r}", file))
+        elif key in body and body[key] is not None and not _type_ok(body[key], expected):
+            got = type(body[key]).__name__
+            issues.append(Issue("error", f"{key!r} must be a {expected}, not {got}",
+                                file, lines.get(key)))
+    for key in body:
+        if key not in table and not key.startswith("_"):
+            issues.append(Issue("warning", f"unknown key {key!r} (kept as is)",
+                                file, lines.get(key)))
+    name = body.get("name")
+    if isinstance(name, str) and (UNSAFE_NAME.search(name) or name.strip(". ") == ""):
+        issues.append(Issue("error", f"name {name!r} must not contain '/', '\\', control "
+                                     "characters or be only dots", file, lines.get("name")))
+    for key in ("tags", "teams", "fields", "source_fields"):
+        value = body.get(key)
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            issues.append(Issue("error", f"{key!r} must be a list of names", file,
+                                lines.get(key)))
+    return issues

@@ -1,0 +1,222 @@
+"""The results every command produces, shared by the core and the renderers.
+
+A :class:`Plan` says what an import would do, a :class:`ImportReport` what it
+did, a :class:`DriftReport` how the target differs from the folder; the promote
+results (:class:`PromoteReport`, :class:`PromotePreview`) live in
+:mod:`qualytics_ci.results.promote` and are importable from here too. Their JSON forms
+are the stable schemas documented in ``docs/reports.md``; the terminal,
+markdown and JSON renderers all read these objects and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from qualytics_ci.results.promote import PREVIEW_ORDER as PREVIEW_ORDER
+from qualytics_ci.results.promote import PreviewAction as PreviewAction
+from qualytics_ci.results.promote import PreviewEntity as PreviewEntity
+from qualytics_ci.results.promote import PromoteEntity as PromoteEntity
+from qualytics_ci.results.promote import PromoteEntityResult as PromoteEntityResult
+from qualytics_ci.results.promote import PromoteOutcome as PromoteOutcome
+from qualytics_ci.results.promote import PromotePreview as PromotePreview
+from qualytics_ci.results.promote import PromoteReport as PromoteReport
+
+Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
+Action = Literal["create", "update", "unchanged", "archive"]
+ApplyResult = Literal["ok", "failed", "skipped"]
+DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
+
+KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed value: a dotted ``path`` such as ``properties.max``."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the plan does to one entity."""
+
+    kind: Kind
+    name: str
+    action: Action
+    datastore: str | None = None
+    container: str | None = None
+    uid: str | None = None
+    file: str | None = None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Identity of the entity within a plan."""
+        return (self.kind, self.datastore or "", self.container or "", self.uid or self.name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "datastore": self.datastore,
+            "container": self.container,
+            "name": self.name,
+            "uid": self.uid,
+            "action": self.action,
+            "fields": [f.to_json() for f in self.fields],
+            "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every entity in scope and what an import would do to it."""
+
+    changes: tuple[Change, ...]
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "archive")}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.action != "unchanged" for c in self.changes)
+
+    @cached_property
+    def digest(self) -> str:
+        """Hash of the plan's normalised content: equal plans, equal digests."""
+        body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def headline(self) -> str:
+        s = self.summary
+        return (f"Plan: {s['create']} to create, {s['update']} to update, "
+                f"{s['archive']} to archive, {s['unchanged']} unchanged.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "summary": self.summary,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one change did."""
+
+    change: Change
+    result: ApplyResult
+    id: int | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.change.to_json(), "result": self.result, "id": self.id,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Every entity's outcome of an import, in plan order."""
+
+    plan_digest: str
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, result: ApplyResult) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    def done(self, action: Action) -> int:
+        """Entities whose planned ``action`` was applied (``unchanged`` ones need nothing)."""
+        if action == "unchanged":
+            return sum(1 for o in self.outcomes if o.change.action == "unchanged")
+        return sum(1 for o in self.outcomes if o.result == "ok" and o.change.action == action)
+
+    def headline(self) -> str:
+        """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.`` (skipped
+        dependants of failed entities are counted only when there are some)."""
+        skipped = self.count("skipped")
+        return (f"Import: {self.done('create')} created, {self.done('update')} updated, "
+                f"{self.done('archive')} archived, {self.done('unchanged')} unchanged, "
+                f"{self.failed} failed" + (f", {skipped} skipped." if skipped else "."))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan_digest": self.plan_digest,
+            "summary": {r: self.count(r) for r in ("ok", "failed", "skipped")},
+            "results": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    """How one entity on the target differs from the folder.
+
+    ``change`` is what an import would do about it; its field changes read
+    ``before`` = the folder's value, ``after`` = the target's.
+    """
+
+    change: Change
+    state: DriftState
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.change
+        return {
+            "kind": c.kind,
+            "datastore": c.datastore,
+            "container": c.container,
+            "name": c.name,
+            "uid": c.uid,
+            "state": self.state,
+            "fields": [{"path": f.path, "folder": f.before, "target": f.after}
+                       for f in c.fields],
+            "file": c.file,
+        }
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every entity in scope and whether the target still matches the folder."""
+
+    items: tuple[DriftItem, ...]
+
+    def count(self, state: DriftState) -> int:
+        return sum(1 for i in self.items if i.state == state)
+
+    @property
+    def drifted(self) -> bool:
+        return any(i.state != "in_sync" for i in self.items)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {s: self.count(s)
+                for s in ("only_on_target", "changed", "only_in_folder", "in_sync")}
+
+    def headline(self) -> str:
+        s = self.summary
+        if not self.drifted:
+            return f"No drift: {s['in_sync']} entities match the folder."
+        return (f"Drift: {s['only_on_target']} only on the target, {s['changed']} changed, "
+                f"{s['only_in_folder']} missing on the target, {s['in_sync']} in sync.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "drifted": self.drifted,
+            "summary": self.summary,
+            "items": [i.to_json() for i in self.items if i.state != "in_sync"],
+        }
