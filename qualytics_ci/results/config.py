@@ -2,8 +2,8 @@
 
 A :class:`Plan` says what an import would do, a :class:`ImportReport` what it
 did, a :class:`DriftReport` how the target differs from the folder; the promote
-results (:class:`PromoteReport`, :class:`PromotePreview`) live in
-:mod:`qualytics_ci.results.promote` and are importable from here too. Their JSON forms
+results (:class:`PromoteReport`, :class:`PromotePreview`) live beside them in
+:mod:`qualytics_ci.results.promote`. Their JSON forms
 are the stable schemas documented in ``docs/reports.md``; the terminal,
 markdown and JSON renderers all read these objects and nothing else.
 """
@@ -15,15 +15,6 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
-
-from qualytics_ci.results.promote import PREVIEW_ORDER as PREVIEW_ORDER
-from qualytics_ci.results.promote import PreviewAction as PreviewAction
-from qualytics_ci.results.promote import PreviewEntity as PreviewEntity
-from qualytics_ci.results.promote import PromoteEntity as PromoteEntity
-from qualytics_ci.results.promote import PromoteEntityResult as PromoteEntityResult
-from qualytics_ci.results.promote import PromoteOutcome as PromoteOutcome
-from qualytics_ci.results.promote import PromotePreview as PromotePreview
-from qualytics_ci.results.promote import PromoteReport as PromoteReport
 
 Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
 Action = Literal["create", "update", "unchanged", "archive"]

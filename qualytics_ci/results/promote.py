@@ -1,16 +1,13 @@
 """What a promote operation did (:class:`PromoteReport`) and what a dry run expects
 it to do (:class:`PromotePreview`), with their JSON forms (``docs/promote.md``).
-
-Also importable from :mod:`qualytics_ci.results.config`, with the other shared result types.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from qualytics_ci.results.config import FieldChange
+from qualytics_ci.results.config import FieldChange
 
 PromoteEntityResult = Literal["created", "updated", "skipped", "failed"]
 PromoteOutcome = Literal["success", "failure", "aborted", "running"]

@@ -19,7 +19,8 @@ from synthetic import import_report_of, plan_of
 
 from qualytics_ci import secrets
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_PARTIAL, QualyticsCIError
-from qualytics_ci.results.config import Plan, PromoteEntity, PromoteReport
+from qualytics_ci.results.config import Plan
+from qualytics_ci.results.promote import PromoteEntity, PromoteReport
 
 
 def _n(name: str, default: int = 0) -> int:

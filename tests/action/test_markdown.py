@@ -5,10 +5,8 @@ from __future__ import annotations
 from qualytics_ci import secrets
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Section, fit
-from qualytics_ci.results.config import (
-    Change,
-    FieldChange,
-    Plan,
+from qualytics_ci.results.config import Change, FieldChange, Plan
+from qualytics_ci.results.promote import (
     PreviewEntity,
     PromoteEntity,
     PromotePreview,

@@ -80,7 +80,8 @@ def test_markdown_truncates_successes_not_failures() -> None:
 
 def test_preview_markdown_lists_failures_first_and_the_estimates() -> None:
     from qualytics_ci.render.promote_markdown import render_promote_preview_markdown
-    from qualytics_ci.results.config import FieldChange, PreviewEntity, PromotePreview
+    from qualytics_ci.results.config import FieldChange
+    from qualytics_ci.results.promote import PreviewEntity, PromotePreview
 
     preview = PromotePreview(
         "promote_quality_check", "dev/orders", "prod/orders", {"type": "x"},
@@ -97,8 +98,9 @@ def test_preview_markdown_lists_failures_first_and_the_estimates() -> None:
 
 
 def test_preview_json_reads_back_to_the_same_preview() -> None:
-    from qualytics_ci.results.config import FieldChange, PreviewEntity, PromotePreview
+    from qualytics_ci.results.config import FieldChange
     from qualytics_ci.results.from_json import promote_preview_from_json
+    from qualytics_ci.results.promote import PreviewEntity, PromotePreview
 
     preview = PromotePreview(
         "promote_computed_field", "dev/orders", "prod/orders", {"type": "promote_computed_field"},
@@ -112,7 +114,7 @@ def test_preview_json_reads_back_to_the_same_preview() -> None:
 
 
 def test_promote_markdown_cells_cannot_inject_html_or_break_the_table() -> None:
-    from qualytics_ci.results.config import PromoteEntity, PromoteReport
+    from qualytics_ci.results.promote import PromoteEntity, PromoteReport
 
     report = PromoteReport(1, "promote_quality_check", "failure", {"total": 1, "failed": 1},
                            (PromoteEntity("quality_check", 5, "a|b<img src=x>", "failed",
