@@ -9,10 +9,9 @@ entity from that environment.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from qualytics_ci.folder.reader import Doc
+from qualytics_ci.folder.yamlio import Doc
 
 DELETE_KEY = "_delete"
 
@@ -30,8 +29,6 @@ def deep_merge(base: Any, over: Any) -> Any:
 def apply(docs: Mapping[str, Doc], over_docs: Mapping[str, Doc], *,
           prefix: str) -> dict[str, Doc]:
     """The base documents with the environment's documents applied."""
-    from qualytics_ci.folder.reader import Doc
-
     result = dict(docs)
     for rel, over in sorted(over_docs.items()):
         data = over.data

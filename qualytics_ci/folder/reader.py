@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,19 +27,12 @@ from qualytics_ci.folder.model import (
     derive_uid,
 )
 from qualytics_ci.folder.schema import Issue, check_keys
+from qualytics_ci.folder.yamlio import Doc
 from qualytics_ci.progress import SILENT, Progress
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 OVERRIDES_DIR = "overrides"
 
-
-@dataclass(frozen=True)
-class Doc:
-    """One parsed file: its data and the line of each (dotted) key."""
-
-    data: Any
-    lines: Mapping[str, int]
-    source: str | None = None  # the file it came from, when not at its layout path
 
 
 def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]], list[str]]:

@@ -9,6 +9,8 @@ keys in insertion order, UTF-8, LF, one trailing newline.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import yaml
@@ -21,6 +23,15 @@ _FastDumper: Any = getattr(yaml, "CSafeDumper", None)
 
 _TAG = "tag:yaml.org,2002:"
 _RESOLVED_CAP = 4096  # plain scalars remembered by the resolver cache
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One parsed file: its data and the line of each (dotted) key."""
+
+    data: Any
+    lines: Mapping[str, int]
+    source: str | None = None  # the file it came from, when not at its layout path
 
 
 class Loader(_SafeLoader):  # type: ignore[misc]
