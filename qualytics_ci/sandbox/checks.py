@@ -12,10 +12,10 @@ from typing import Any
 
 from qualytics_ci.sandbox import auth
 from qualytics_ci.sandbox.containers import body_container
-from qualytics_ci.sandbox.entities import ensure_tags, tag_names
 from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
 from qualytics_ci.sandbox.rules import validate_check
 from qualytics_ci.sandbox.store import ARCHIVED_STATUSES, LIVE_STATUSES, Record, Store, now_iso
+from qualytics_ci.sandbox.tags import ensure_tags, tag_names
 
 
 def _status(body: dict[str, Any], default: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 
 from qualytics_ci.sandbox import auth
 from qualytics_ci.sandbox.catalog import derive_fields, from_table
-from qualytics_ci.sandbox.entities import ensure_tags, tag_names
 from qualytics_ci.sandbox.problems import ApiError, conflict, expect_dict, invalid, require_keys
 from qualytics_ci.sandbox.store import Record, Store, now_iso
+from qualytics_ci.sandbox.tags import ensure_tags, tag_names
 
 COMPUTED_TYPES = ("computed_table", "computed_file", "computed_join")
 ALL_TYPES = ("table", "view", "file", *COMPUTED_TYPES)
@@ -259,8 +259,6 @@ def delete_computed_field(store: Store, user: Record, ident: int) -> None:
 
 def delete_container(store: Store, user: Record, ident: int) -> None:
     """DELETE /containers/{id} (Editor), with its computed fields and checks."""
-    from qualytics_ci.sandbox.entities import drop_container
-
     with store.lock:
         rec = store.container(ident)
         auth.require_permission(store, user, rec["datastore_id"], "Editor", "delete containers")
@@ -268,3 +266,13 @@ def delete_container(store: Store, user: Record, ident: int) -> None:
             raise ApiError(409, "Only computed containers or containers missing from the "
                                 "source can be deleted")
         drop_container(store, ident)
+
+
+def drop_container(store: Store, ident: int) -> None:
+    """Remove a container with its computed fields and checks (no permission check)."""
+    with store.lock:
+        for cf in store.computed_fields_of(ident):
+            store.delete("computed_fields", cf["id"])
+        for chk in list(store.where("checks", container_id=ident)):
+            store.delete("checks", chk["id"])
+        store.delete("containers", ident)

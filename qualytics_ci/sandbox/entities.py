@@ -1,4 +1,4 @@
-"""Connections, datastores, global tags and teams: validation, permissions, writes.
+"""Connections and datastores: validation, permissions, writes.
 
 Each ``create_*`` / ``update_*`` takes the store, the acting user and the JSON
 body, checks permissions (403), validates (422), enforces name uniqueness (409)
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualytics_ci.sandbox import auth
+from qualytics_ci.sandbox import auth, operations
 from qualytics_ci.sandbox.catalog import default_catalog
+from qualytics_ci.sandbox.containers import drop_container
 from qualytics_ci.sandbox.problems import ApiError, conflict, expect_dict, invalid, require_keys
-from qualytics_ci.sandbox.store import Record, Store, now_iso
+from qualytics_ci.sandbox.store import Record, Store
+from qualytics_ci.sandbox.tags import ensure_tags, ensure_teams, tag_names
 
 JDBC_TYPES = frozenset({
     "athena", "bigquery", "databricks", "db2", "dremio", "hive", "mariadb", "mysql", "oracle",
@@ -29,39 +31,6 @@ DATASTORE_DEFAULTS: dict[str, Any] = {
     "enrichment_prefix": None, "enrichment_source_record_limit": 10,
     "enrichment_remediation_strategy": "none", "high_count_rollup_threshold": 10,
 }
-
-
-# ---- global tags and teams -------------------------------------------------------
-def tag_names(body: dict[str, Any], key: str = "tags") -> list[str]:
-    """Tag names from a body: strings, or objects with ``name`` (422 otherwise)."""
-    raw = body.get(key) or []
-    if not isinstance(raw, list):
-        raise invalid(["body", key], "Input should be a valid list", "list_type")
-    names: list[str] = []
-    for i, item in enumerate(raw):
-        name = item.get("name") if isinstance(item, dict) else item
-        if not isinstance(name, str) or not name:
-            raise invalid(["body", key, i], "Input should be a tag name", "string_type")
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def ensure_tags(store: Store, names: list[str]) -> None:
-    """Create global tags that do not exist yet (the platform creates them on use)."""
-    tags = store.data["global_tags"]
-    for name in names:
-        if name not in tags:
-            tags[name] = {"name": name, "color": None, "description": None,
-                          "category": None, "created": now_iso()}
-
-
-def ensure_teams(store: Store, names: list[str]) -> None:
-    """Create teams that do not exist yet."""
-    known = {t["name"] for t in store.table("teams").values()}
-    for name in names:
-        if name not in known:
-            store.insert("teams", {"name": name, "description": None, "permission": "Reporter"})
 
 
 # ---- connections -----------------------------------------------------------------
@@ -166,9 +135,7 @@ def create_datastore(store: Store, user: Record, body: Any) -> Record:
                "enrich_datastore_id": None, **_datastore_values(store, body)}
         store.insert("datastores", rec)
     if body.get("trigger_sync") or body.get("trigger_catalog"):
-        from qualytics_ci.sandbox.operations import start_operation
-
-        start_operation(store, user, {"type": "sync", "datastore_id": rec["id"]})
+        operations.start_operation(store, user, {"type": "sync", "datastore_id": rec["id"]})
     return rec
 
 
@@ -199,16 +166,6 @@ def delete_datastore(store: Store, user: Record, ident: int) -> None:
         for container in store.containers_of(ident):
             drop_container(store, container["id"])
         store.delete("datastores", ident)
-
-
-def drop_container(store: Store, ident: int) -> None:
-    """Remove a container with its computed fields and checks (no permission check)."""
-    with store.lock:
-        for cf in store.computed_fields_of(ident):
-            store.delete("computed_fields", cf["id"])
-        for chk in list(store.where("checks", container_id=ident)):
-            store.delete("checks", chk["id"])
-        store.delete("containers", ident)
 
 
 def set_enrichment(store: Store, user: Record, ident: int, enrich_id: int | None) -> Record:

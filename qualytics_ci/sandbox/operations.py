@@ -6,7 +6,8 @@ creation), then gets its final ``result`` and ``end_time``. Finishing is lazy:
 needed and a restarted sandbox completes what was running. A sync applies its
 effect (discovering containers and fields from the connection's catalog) when it
 finishes; an aborted sync changes nothing. ``promote_*`` types are handed to
-:func:`qualytics_ci.sandbox.promote.run_promote`.
+:func:`qualytics_ci.sandbox.promote.run_promote`. Creating the record is in
+:mod:`.lifecycle`, which promote uses too.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from qualytics_ci.sandbox import auth
+from qualytics_ci.sandbox import auth, lifecycle, promote
 from qualytics_ci.sandbox.catalog import default_catalog
-from qualytics_ci.sandbox.containers import SETTINGS, make_fields
+from qualytics_ci.sandbox.containers import SETTINGS, drop_container, make_fields
 from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
 from qualytics_ci.sandbox.store import Record, Store, now_iso
 
@@ -32,9 +33,7 @@ def start_operation(store: Store, user: Record, body: Any) -> Record:
     require_keys(body, "type")
     kind = body["type"]
     if isinstance(kind, str) and kind.startswith("promote_"):
-        from qualytics_ci.sandbox.promote import run_promote
-
-        return run_promote(store, user, body)
+        return promote.run_promote(store, user, body)
     if kind not in SYNC_TYPES + OTHER_TYPES:
         raise invalid(["body", "type"], f"Input should be one of "
                       f"{', '.join(SYNC_TYPES + OTHER_TYPES)}, or a promote type", "enum")
@@ -48,44 +47,15 @@ def start_operation(store: Store, user: Record, body: Any) -> Record:
         params.setdefault("prune", False)
         params.setdefault("recreate", False)
     with store.lock:
-        rec = new_operation(store, user, kind, ds_id, params)
+        rec = lifecycle.new_operation(store, user, kind, ds_id, params)
         if rec["result"] != "running":
             finish(store, rec)
         return rec
 
 
-def new_operation(store: Store, user: Record, kind: str, datastore_id: int | None,
-                  params: dict[str, Any], **extra: Any) -> Record:
-    """Store a ``running`` operation due after ``store.operation_seconds`` (for promote too).
-
-    Call :func:`finish` yourself when ``operation_seconds`` is 0, or register a
-    completion with ``extra["_finish"]`` naming a function in :data:`FINISHERS`.
-    """
-    seconds = store.operation_seconds
-    rec: Record = {
-        "type": kind, "datastore_id": datastore_id, "start_time": now_iso(), "end_time": None,
-        "result": "running", "message": None, "params": params,
-        "triggered_by": auth.user_stub(user), "status": {},
-        "_due": time.time() + seconds, **extra,
-    }
-    store.insert("operations", rec)
-    if seconds > 0:
-        store.pending.add(rec["id"])
-    else:
-        rec["result"] = "finishing"
-    return rec
-
-
 def finish(store: Store, rec: Record) -> None:
     """Apply an operation's effect and give it its final result (store lock held)."""
-    store.pending.discard(rec["id"])
-    try:
-        FINISHERS.get(rec.get("_finish") or rec["type"], _no_effect)(store, rec)
-        rec["result"] = rec.get("_result") or "success"
-    except ApiError as exc:
-        rec["result"], rec["message"] = "failure", str(exc.detail)
-    rec["end_time"] = now_iso()
-    store.touch()
+    lifecycle.complete(store, rec, FINISHERS.get(rec.get("_finish") or rec["type"], _no_effect))
 
 
 def finish_due(store: Store) -> None:
@@ -101,7 +71,7 @@ def finish_due(store: Store) -> None:
             elif rec["_due"] <= stamp:
                 finish(store, rec)
             elif rec.get("_finish") == "promote":
-                _promote_progress(store, rec, stamp)
+                promote.advance(store, rec, stamp)
 
 
 def abort(store: Store, user: Record, ident: int) -> Record:
@@ -113,7 +83,7 @@ def abort(store: Store, user: Record, ident: int) -> Record:
                                     "abort operations")
         if rec["result"] == "running":
             if rec.get("_finish") == "promote":  # entities due so far keep their results
-                _promote_progress(store, rec, time.time())
+                promote.advance(store, rec, time.time())
             store.pending.discard(ident)
             rec.update(result="aborted", end_time=now_iso(), message="Aborted by user")
             store.touch()
@@ -151,8 +121,6 @@ def sync(store: Store, rec: Record) -> None:
         if container["container_type"] in ("table", "view", "file"):
             container["_missing"] = container["name"] not in catalog
             if container["_missing"] and rec["params"].get("prune"):
-                from qualytics_ci.sandbox.entities import drop_container
-
                 drop_container(store, container["id"])
     rec["status"] = {"total_containers": found, "containers_analyzed": found,
                      "records_processed": 0}
@@ -171,17 +139,4 @@ def _refresh_fields(store: Store, container: Record, columns: list[list[str]]) -
             field["missing"] = True
 
 
-def _promote_finish(store: Store, rec: Record) -> None:
-    from qualytics_ci.sandbox.promote import finish_promote
-
-    finish_promote(store, rec)
-
-
-def _promote_progress(store: Store, rec: Record, stamp: float) -> None:
-    """A running promote processes its entities progressively (see promote.advance)."""
-    from qualytics_ci.sandbox.promote import advance
-
-    advance(store, rec, stamp)
-
-
-FINISHERS = {"sync": sync, "catalog": sync, "promote": _promote_finish}
+FINISHERS = {"sync": sync, "catalog": sync, "promote": promote.finish_promote}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from qualytics_ci.sandbox import auth, operations
+from qualytics_ci.sandbox import auth, lifecycle
 from qualytics_ci.sandbox.problems import ApiError, expect_dict, invalid, require_keys
 from qualytics_ci.sandbox.promote_entities import (
     PROCESSORS,
@@ -194,10 +194,10 @@ def _enqueue(store: Store, user: Record, body: dict[str, Any], promote_type: str
     }
     if as_draft is not None:
         extra["as_draft"] = as_draft
-    rec = operations.new_operation(store, user, "promote", source["id"], params, **extra)
+    rec = lifecycle.new_operation(store, user, "promote", source["id"], params, **extra)
     rec["_user_id"] = user["id"]
     if rec["result"] != "running":
-        operations.finish(store, rec)
+        lifecycle.complete(store, rec, finish_promote)
     return rec
 
 

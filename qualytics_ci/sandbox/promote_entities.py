@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 from qualytics_ci.sandbox import containers as cont
-from qualytics_ci.sandbox.entities import ensure_tags
 from qualytics_ci.sandbox.problems import ApiError
 from qualytics_ci.sandbox.rules import validate_check
 from qualytics_ci.sandbox.store import LIVE_STATUSES, Record, Store, now_iso
+from qualytics_ci.sandbox.tags import ensure_tags
 
 FROM_CHECK = "from quality check id"
 MAIN_DATASTORE = "main datastore id"

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
 from qualytics_ci.sandbox import views
-from qualytics_ci.sandbox.entities import ensure_tags
 from qualytics_ci.sandbox.problems import expect_dict, not_found, require_keys
 from qualytics_ci.sandbox.store import now_iso
+from qualytics_ci.sandbox.tags import ensure_tags
 from qualytics_ci.sandbox.web import PageNo, PageSize, StoreDep, User, no_content, ok, page
 
 router = APIRouter()

@@ -13,7 +13,7 @@ import pickle
 import threading
 from typing import Any
 
-from qualytics_ci.sandbox import auth, checks, containers, entities
+from qualytics_ci.sandbox import auth, checks, containers, entities, tags
 from qualytics_ci.sandbox.operations import start_operation
 from qualytics_ci.sandbox.problems import ApiError
 from qualytics_ci.sandbox.store import Record, Store
@@ -36,7 +36,7 @@ def build(seed: str) -> dict[str, Any]:
 def _build(seed: str) -> Store:
     store = Store()
     auth.seed_users(store)
-    entities.ensure_teams(store, ["Public", "Data Engineering"])
+    tags.ensure_teams(store, ["Public", "Data Engineering"])
     if seed == "empty":
         return store
     if seed == "demo":
