@@ -29,7 +29,7 @@ HANDLERS: dict[str, str] = {
     "plan": "qualytics_ci.cli.config:plan_cmd",
     "import": "qualytics_ci.cli.config:import_cmd",
     "drift": "qualytics_ci.cli.config:drift_cmd",
-    "promote": "qualytics_ci.promote.run:run_cli",
+    "promote": "qualytics_ci.cli.promote:run_cli",
     "demo": "qualytics_ci.demo:run",
 }
 

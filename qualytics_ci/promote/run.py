@@ -1,7 +1,7 @@
 """Promote: run (or preview) one of the platform's four promote operations,
 wait for it, and report every entity's result.
 
-The functions here are what the CLI and the Action call:
+The functions here are what the CLI calls (:mod:`qualytics_ci.cli.promote`):
 
 - :func:`prepare` checks the options and resolves names (read-only requests);
 - :func:`preview_promote` predicts the outcome without changing anything;
@@ -13,17 +13,12 @@ The functions here are what the CLI and the Action call:
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
-from qualytics_ci import secrets
 from qualytics_ci.api.operations import OperationTimeout, is_finished, wait_for_operation
 from qualytics_ci.api.types import Operation, ResultKind
-from qualytics_ci.errors import EXIT_OK, QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.promote.api import PromoteAPI, Row
 from qualytics_ci.promote.preview import preview_promote as _preview
@@ -36,9 +31,6 @@ from qualytics_ci.promote.request import (
     build_body,
     check_options,
     check_resolved,
-    parse_ids,
-    parse_mappings,
-    split_list,
 )
 from qualytics_ci.promote.resolve import Resolver, resolve
 from qualytics_ci.results.promote import PromotePreview, PromoteReport
@@ -50,7 +42,6 @@ __all__ = [
     "prepare",
     "preview_promote",
     "report_promote",
-    "run_cli",
     "run_promote",
     "start_promote",
     "wait_promote",
@@ -185,73 +176,3 @@ def run_promote(api: PromoteAPI, options: PromoteOptions, *, progress: Progress 
                              results_path=resolved.spec.results_path, progress=progress,
                              clock=clock, sleep=sleep)
     return report_promote(api, operation, resolved)
-
-
-def options_from_args(args: argparse.Namespace) -> PromoteOptions:
-    """The CLI's promote arguments as :class:`PromoteOptions`."""
-    return PromoteOptions(
-        kind=args.promote_type,
-        source=args.source,
-        destination=args.destination,
-        ids=parse_ids(args.ids),
-        tags=split_list(args.tags),
-        additional_tags=split_list(args.additional_tags),
-        active=bool(args.active),
-        mappings=parse_mappings(args.mapping or []),
-        timeout=float(args.timeout),
-    )
-
-
-def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
-    """The report (or a dry run's preview) as JSON (secrets redacted)."""
-    text = json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
-    Path(path).write_text(secrets.redact(text), encoding="utf-8")
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """``qualytics-ci promote``."""
-    from qualytics_ci.api.client import Client
-    from qualytics_ci.api.settings import load_env_file, resolve_target
-    from qualytics_ci.render.promote_terminal import render_promote_preview, render_promote_report
-
-    options = options_from_args(args)
-    check_options(options)
-    load_env_file(args.env_file)
-    target = resolve_target(args.url, args.token)
-    out = sys.stdout
-    with Client(target.url, target.token, timeout=args.request_timeout) as client:
-        if args.dry_run:
-            preview = preview_promote(client, options)
-            out.write(secrets.redact(render_promote_preview(preview)))
-            if args.report:
-                write_report(args.report, preview)
-            return EXIT_OK
-        resolved = prepare(client, options)
-        operation = start_promote(client, resolved)
-        op_id = int(operation["id"])
-        if args.no_wait:
-            if args.report:
-                write_report(args.report, build_report(
-                    operation, [], resolved.spec, source=resolved.source_label,
-                    destination=resolved.destination_label))
-            out.write(f"Promote operation {op_id} started ({resolved.spec.operation_type}: "
-                      f"{resolved.source_label} -> {resolved.destination_label}).\n"
-                      f"Follow it with GET /api/operations/{op_id}\n")
-            return EXIT_OK
-        if not args.quiet:
-            print(f"promote operation {op_id} started; waiting (up to {options.timeout:g} s)",
-                  file=sys.stderr)
-        try:
-            operation = wait_promote(client, operation, timeout=options.timeout,
-                                     results_path=resolved.spec.results_path,
-                                     progress=Progress(quiet=args.quiet))
-        except PromoteNotFinished:
-            if args.report:
-                last = client.get_operation(op_id)
-                write_report(args.report, report_promote(client, last, resolved))
-            raise
-        report = report_promote(client, operation, resolved)
-    out.write(secrets.redact(render_promote_report(report)))
-    if args.report:
-        write_report(args.report, report)
-    return exit_code(report)

@@ -1,0 +1,98 @@
+"""``qualytics-ci promote``: options from the command line, the run, its report printed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qualytics_ci import secrets
+from qualytics_ci.api.client import Client
+from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.errors import EXIT_OK
+from qualytics_ci.progress import Progress
+from qualytics_ci.promote.report import build_report, exit_code
+from qualytics_ci.promote.request import (
+    PromoteOptions,
+    check_options,
+    parse_ids,
+    parse_mappings,
+    split_list,
+)
+from qualytics_ci.promote.run import (
+    PromoteNotFinished,
+    prepare,
+    preview_promote,
+    report_promote,
+    start_promote,
+    wait_promote,
+)
+from qualytics_ci.render.promote_terminal import render_promote_preview, render_promote_report
+from qualytics_ci.results.promote import PromotePreview, PromoteReport
+
+
+def options_from_args(args: argparse.Namespace) -> PromoteOptions:
+    """The CLI's promote arguments as :class:`PromoteOptions`."""
+    return PromoteOptions(
+        kind=args.promote_type,
+        source=args.source,
+        destination=args.destination,
+        ids=parse_ids(args.ids),
+        tags=split_list(args.tags),
+        additional_tags=split_list(args.additional_tags),
+        active=bool(args.active),
+        mappings=parse_mappings(args.mapping or []),
+        timeout=float(args.timeout),
+    )
+
+
+def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
+    """The report (or a dry run's preview) as JSON (secrets redacted)."""
+    text = json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
+    Path(path).write_text(secrets.redact(text), encoding="utf-8")
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """``qualytics-ci promote``."""
+    options = options_from_args(args)
+    check_options(options)
+    load_env_file(args.env_file)
+    target = resolve_target(args.url, args.token)
+    out = sys.stdout
+    with Client(target.url, target.token, timeout=args.request_timeout) as client:
+        if args.dry_run:
+            preview = preview_promote(client, options)
+            out.write(secrets.redact(render_promote_preview(preview)))
+            if args.report:
+                write_report(args.report, preview)
+            return EXIT_OK
+        resolved = prepare(client, options)
+        operation = start_promote(client, resolved)
+        op_id = int(operation["id"])
+        if args.no_wait:
+            if args.report:
+                write_report(args.report, build_report(
+                    operation, [], resolved.spec, source=resolved.source_label,
+                    destination=resolved.destination_label))
+            out.write(f"Promote operation {op_id} started ({resolved.spec.operation_type}: "
+                      f"{resolved.source_label} -> {resolved.destination_label}).\n"
+                      f"Follow it with GET /api/operations/{op_id}\n")
+            return EXIT_OK
+        if not args.quiet:
+            print(f"promote operation {op_id} started; waiting (up to {options.timeout:g} s)",
+                  file=sys.stderr)
+        try:
+            operation = wait_promote(client, operation, timeout=options.timeout,
+                                     results_path=resolved.spec.results_path,
+                                     progress=Progress(quiet=args.quiet))
+        except PromoteNotFinished:
+            if args.report:
+                last = client.get_operation(op_id)
+                write_report(args.report, report_promote(client, last, resolved))
+            raise
+        report = report_promote(client, operation, resolved)
+    out.write(secrets.redact(render_promote_report(report)))
+    if args.report:
+        write_report(args.report, report)
+    return exit_code(report)
