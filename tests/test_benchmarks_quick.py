@@ -4,7 +4,6 @@ qualytics-cli too when its venv is already installed."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -20,8 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.bench_smoke
 @pytest.mark.timeout(240)
-@pytest.mark.skipif(importlib.util.find_spec("qualytics_ci.cli.config") is None,
-                    reason="waiting for the config engine (export/plan/import)")
 def test_quick_benchmark_runs_every_scenario(tmp_path: Path) -> None:
     tools = "qualytics-ci"
     if other_cli.installed_version() == other_cli.VERSION:

@@ -48,16 +48,6 @@ def route(monkeypatch: pytest.MonkeyPatch, module: types.ModuleType, name: str,
     monkeypatch.setitem(cli.HANDLERS, "validate", f"{module.__name__}:{name}")
 
 
-def test_command_not_implemented_yet_exits_1_without_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setitem(cli.HANDLERS, "validate", "qualytics_ci.commands:not_implemented")
-    assert main(["validate"]) == 1
-    err = capsys.readouterr().err
-    assert "error: `qualytics-ci validate` is not implemented yet" in err
-    assert "Traceback" not in err
-
-
 def test_user_error_prints_message_hint_and_its_exit_code(
     monkeypatch: pytest.MonkeyPatch, handlers: types.ModuleType,
     capsys: pytest.CaptureFixture[str],

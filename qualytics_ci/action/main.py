@@ -20,12 +20,21 @@ from pathlib import Path
 
 from qualytics_ci import cli
 from qualytics_ci import secrets as registry
-from qualytics_ci.action import runner as github
 from qualytics_ci.action.github import GitHubAPI, marker
 from qualytics_ci.action.inputs import Inputs, cli_argv, read_inputs
 from qualytics_ci.action.outputs import Result, render, result_from_report
+from qualytics_ci.action.runner import (
+    Runner,
+    append_summary,
+    is_fork_pull_request,
+    load_event,
+    pull_request_number,
+    run_url,
+    write_output,
+)
 from qualytics_ci.api import settings
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, QualyticsCIError
+from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.render import markdown as md
 
 Command = Callable[[list[str]], int]
@@ -50,7 +59,7 @@ class Action:
     """One run of the Action in one environment."""
 
     env: Mapping[str, str]
-    runner: github.Runner
+    runner: Runner
     command: Command = run_cli_command
     inputs: Inputs = field(default_factory=Inputs)
 
@@ -65,7 +74,7 @@ class Action:
 
     def context(self) -> md.Context:
         return md.Context(title="qualytics-ci", folder=self.inputs.input,
-                          run_url=github.run_url(self.env))
+                          run_url=run_url(self.env))
 
     def main(self) -> int:
         registry.on_register(self.runner.mask)
@@ -121,14 +130,14 @@ class Action:
     def _publish(self, result: Result) -> None:
         ctx = self.context()
         summary_text, comment_text = render(result, ctx, self.inputs.comment_key)
-        github.append_summary(summary_text, self.env.get("GITHUB_STEP_SUMMARY"))
+        append_summary(summary_text, self.env.get("GITHUB_STEP_SUMMARY"))
         outputs = dict(result.outputs)
         outputs["summary"] = comment_text.split("\n", 1)[1] if comment_text.startswith(
             "<!--") else comment_text
         if result.report:
             outputs["report"] = self._relative(result.report)
         for name, value in outputs.items():
-            github.write_output(name, value, self.env.get("GITHUB_OUTPUT"))
+            write_output(name, value, self.env.get("GITHUB_OUTPUT"))
         self.runner.log(result.headline)
         self._comment(comment_text)
         if self.inputs.command == "drift" and self.inputs.drift_issue and result.plan:
@@ -153,10 +162,10 @@ class Action:
         mode = self.inputs.comment
         if mode == "never":
             return
-        event = github.load_event(self.env.get("GITHUB_EVENT_PATH"))
-        number = github.pull_request_number(event)
+        event = load_event(self.env.get("GITHUB_EVENT_PATH"))
+        number = pull_request_number(event)
         if (number is not None and self.env.get("GITHUB_EVENT_NAME") == "pull_request"
-                and github.is_fork_pull_request(event, self.env.get("GITHUB_REPOSITORY", ""))):
+                and is_fork_pull_request(event, self.env.get("GITHUB_REPOSITORY", ""))):
             self.runner.warning("pull request from a fork: its token is read-only, so no "
                                 "comment; the job summary has the result", title="qualytics-ci")
             return
@@ -195,12 +204,11 @@ class Action:
         if self.inputs.command == "export" or not folder.is_dir():
             return []
         try:
-            validate = importlib.import_module("qualytics_ci.folder.validate")
-            _config, issues = validate.validate_folder(str(folder), os.environ, None)
+            _config, issues = validate_folder(str(folder), os.environ, None)
         except Exception:  # the folder may be too broken to read: keep the one error
             return []
         return [QualyticsCIError(i.message, file=i.file, line=i.line) for i in issues
-                if getattr(i, "level", "error") == "error"]
+                if i.level == "error"]
 
     def _fail(self, exc: QualyticsCIError) -> int:
         errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
@@ -225,8 +233,8 @@ class Action:
                                      file=self.runner.relative(self._annotation_file(exc.file)),
                                      line=exc.line,
                                      hint=exc.hint, problems=problems)
-        github.append_summary(md.summary(sections, ctx).text, self.env.get("GITHUB_STEP_SUMMARY"))
-        github.write_output("summary", md.comment(sections, ctx).text,
+        append_summary(md.summary(sections, ctx).text, self.env.get("GITHUB_STEP_SUMMARY"))
+        write_output("summary", md.comment(sections, ctx).text,
                             self.env.get("GITHUB_OUTPUT"))
         if self.inputs.comment != "never":
             self._comment(md.comment(sections, ctx,
@@ -259,7 +267,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     """Entry point of the container: run with the runner's environment."""
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
-    runner = github.Runner(sys.stdout, workspace=(env or os.environ).get("GITHUB_WORKSPACE"))
+    runner = Runner(sys.stdout, workspace=(env or os.environ).get("GITHUB_WORKSPACE"))
     return Action(env=os.environ if env is None else env, runner=runner).main()
 
 

@@ -10,7 +10,7 @@ from qualytics_ci.action.inputs import Inputs
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Section
-from qualytics_ci.results import from_json as results_json
+from qualytics_ci.results import from_json
 from qualytics_ci.results.config import Action, ImportReport, Plan
 from qualytics_ci.results.promote import PromotePreview, PromoteReport
 
@@ -55,9 +55,9 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         return Result(command, code, f"qualytics-ci: {verb} {inputs.input}", outputs=out)
     if command == "promote" and code not in (EXIT_OK, EXIT_PARTIAL) and not report.exists():
         return Result(command, code, f"qualytics-ci promote exited {code}", outputs=out)
-    data = results_json.read(report)
+    data = from_json.read(report)
     if command == "promote" and inputs.dry_run:
-        preview = results_json.promote_preview_from_json(data)
+        preview = from_json.promote_preview_from_json(data)
         c = preview.summary
         out.update({"created": str(c["create"]), "updated": str(c["update"]),
                     "unchanged": str(c["skip"]), "failed": str(c["fail"]),
@@ -65,7 +65,7 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         return Result(command, code, preview.headline(), preview=preview, report=report,
                       outputs=out)
     if command == "import":
-        imported = results_json.import_report_from_json(data)
+        imported = from_json.import_report_from_json(data)
         done: dict[str, Action] = {"created": "create", "updated": "update",
                                    "archived": "archive", "unchanged": "unchanged"}
         for name, action in done.items():
@@ -77,7 +77,7 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         headline = imported.headline()
         return Result(command, code, headline, imported=imported, report=report, outputs=out)
     if command == "promote":
-        promoted = results_json.promote_report_from_json(data)
+        promoted = from_json.promote_report_from_json(data)
         for name in ("created", "updated", "failed"):
             out[name] = str(promoted.status.get(name, 0))
         out["has-changes"] = _flag(promoted.status.get("created", 0)
@@ -87,9 +87,9 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
                       promoted=promoted, report=report, outputs=out)
     in_sync: int | None = None
     if command == "drift":
-        plan, in_sync = results_json.drift_from_json(data)
+        plan, in_sync = from_json.drift_from_json(data)
     else:
-        plan = results_json.plan_from_json(data)
+        plan = from_json.plan_from_json(data)
     s = plan.summary
     out.update({"created": str(s["create"]), "updated": str(s["update"]),
                 "archived": str(s["archive"]),

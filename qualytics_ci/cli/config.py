@@ -12,7 +12,7 @@ import sys
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
-from qualytics_ci.engine import commands as workflow
+from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.validate import describe, validate_folder
@@ -44,7 +44,7 @@ def _warn(warnings: tuple[Issue, ...] | list[Issue]) -> None:
 def export_cmd(args: argparse.Namespace) -> int:
     """``export``: write the target's configuration to a folder."""
     with _client(args) as client:
-        result = workflow.run_export(client, args.output, include=args.include,
+        result = commands.run_export(client, args.output, include=args.include,
                                      datastores=args.datastore, progress=_progress(args))
     print(f"Exported to {args.output}: {len(result.written)} written, "
           f"{len(result.unchanged)} unchanged, {len(result.removed)} removed.")
@@ -71,7 +71,7 @@ def validate_cmd(args: argparse.Namespace) -> int:
 def plan_cmd(args: argparse.Namespace) -> int:
     """``plan`` (and ``import --dry-run``): show what an import would change."""
     with _client(args) as client:
-        prepared = workflow.prepare(client, args.input, include=args.include,
+        prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
                                     prune=args.prune, progress=_progress(args))
     _warn(prepared.warnings)
@@ -101,7 +101,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         return plan_cmd(args)
     with _client(args) as client:
         progress = _progress(args)
-        prepared = workflow.prepare(client, args.input, include=args.include,
+        prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
                                     prune=args.prune, progress=progress)
         _warn(prepared.warnings)
@@ -109,7 +109,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")
         if args.json_file:
             write_json(args.json_file, plan.to_json())
-        report = workflow.run_import(client, args.input, prune=args.prune,
+        report = commands.run_import(client, args.input, prune=args.prune,
                                      allow_mass_archive=args.allow_mass_archive,
                                      expect_plan=args.expect_plan,
                                      concurrency=args.concurrency, progress=progress,
@@ -123,7 +123,7 @@ def import_cmd(args: argparse.Namespace) -> int:
 def drift_cmd(args: argparse.Namespace) -> int:
     """``drift``: exit 2 when the target differs from the folder."""
     with _client(args) as client:
-        drift = workflow.run_drift(client, args.input, include=args.include,
+        drift = commands.run_drift(client, args.input, include=args.include,
                                    datastores=args.datastore, environment=_environment(args),
                                    progress=_progress(args))
     print(render_drift(drift), end="")

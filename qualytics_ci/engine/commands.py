@@ -53,7 +53,7 @@ def load_folder(folder: str | Path, *, environment: str | None = None,
     config, issues = validate_folder(folder, os.environ if env is None else env, environment,
                                      progress=progress)
     if not check_variables:
-        issues = [i for i in issues if "not set (environment" not in i.message]
+        issues = [i for i in issues if i.code != "unset_variable"]
     raise_if_errors(issues)
     return config, [i for i in issues if i.level == "warning"]
 

@@ -15,6 +15,8 @@ from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.results.config import Kind
 
 Level = Literal["error", "warning"]
+# what kind of problem an issue is, for callers that treat some differently
+IssueCode = Literal["invalid", "unset_variable"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Issue:
     message: str
     file: str | None = None
     line: int | None = None
+    code: IssueCode = "invalid"
 
     def __str__(self) -> str:
         where = ""

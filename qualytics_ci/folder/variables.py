@@ -49,7 +49,7 @@ def missing(config: Config, env: Mapping[str, str]) -> list[Issue]:
             listed = ", ".join(unset)
             noun = "variable" if len(unset) == 1 else "variables"
             issues.append(Issue("error", f"{noun} {listed} not set (environment or .env)",
-                                conn.file))
+                                conn.file, code="unset_variable"))
     return issues
 
 

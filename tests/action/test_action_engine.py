@@ -7,14 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from github_stub import GitHubStub
 
 from qualytics_ci.sandbox.server import RunningSandbox
 
 from .harness import ActionRun, run_action
-
-pytest.importorskip("qualytics_ci.cli.config")
 
 PASSWORDS = {"WAREHOUSE_PROD_DB_PASSWORD": "pg-prod-s3cret-value",
              "WAREHOUSE_DEV_DB_PASSWORD": "pg-dev-s3cret-value",

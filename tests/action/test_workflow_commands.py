@@ -6,19 +6,28 @@ import io
 from pathlib import Path
 
 from qualytics_ci import secrets
-from qualytics_ci.action import runner as github
+from qualytics_ci.action.runner import (
+    SUMMARY_CUT_NOTE,
+    SUMMARY_LIMIT_BYTES,
+    Runner,
+    append_summary,
+    is_fork_pull_request,
+    parse_output_file,
+    pull_request_number,
+    write_output,
+)
 
 
 def test_properties_and_messages_are_percent_encoded() -> None:
     out = io.StringIO()
-    runner = github.Runner(out, workspace="/github/workspace")
+    runner = Runner(out, workspace="/github/workspace")
     runner.error("bad value: 100%\nsecond line", file="/github/workspace/a,b:c.yaml", line=3)
     assert out.getvalue() == (
         "::error file=a%2Cb%3Ac.yaml,line=3::bad value: 100%25%0Asecond line\n")
 
 
 def test_relative_paths_stay_relative_and_outside_paths_stay_absolute() -> None:
-    runner = github.Runner(io.StringIO(), workspace="/github/workspace")
+    runner = Runner(io.StringIO(), workspace="/github/workspace")
     assert runner.relative("cfg/x.yaml") == "cfg/x.yaml"
     assert runner.relative("/github/workspace/cfg/x.yaml") == "cfg/x.yaml"
     assert runner.relative("/tmp/x.yaml") == "/tmp/x.yaml"
@@ -26,13 +35,13 @@ def test_relative_paths_stay_relative_and_outside_paths_stay_absolute() -> None:
 
 def test_mask_emits_one_command_per_line() -> None:
     out = io.StringIO()
-    github.Runner(out).mask("line-one\nline-two")
+    Runner(out).mask("line-one\nline-two")
     assert out.getvalue() == "::add-mask::line-one\n::add-mask::line-two\n"
 
 
 def test_groups_do_not_nest() -> None:
     out = io.StringIO()
-    runner = github.Runner(out)
+    runner = Runner(out)
     with runner.group("outer"), runner.group("inner"):
         runner.log("hello")
     assert out.getvalue() == "::group::outer\nhello\n::endgroup::\n"
@@ -40,10 +49,10 @@ def test_groups_do_not_nest() -> None:
 
 def test_outputs_are_multiline_safe_and_written_twice(tmp_path: Path) -> None:
     path = tmp_path / "out"
-    github.write_output("has-changes", "true", str(path))
-    github.write_output("plan-text", "line 1\nline 2\nghadelimiter_x", str(path))
+    write_output("has-changes", "true", str(path))
+    write_output("plan-text", "line 1\nline 2\nghadelimiter_x", str(path))
     text = path.read_text()
-    parsed = github.parse_output_file(text)
+    parsed = parse_output_file(text)
     assert parsed["has-changes"] == parsed["has_changes"] == "true"
     assert parsed["plan-text"] == parsed["plan_text"] == "line 1\nline 2\nghadelimiter_x"
     # random delimiters: the two copies use different ones
@@ -53,23 +62,23 @@ def test_outputs_are_multiline_safe_and_written_twice(tmp_path: Path) -> None:
 
 def test_outputs_are_redacted(tmp_path: Path) -> None:
     secrets.register("tok-abcdef")
-    github.write_output("summary", "a tok-abcdef b", str(tmp_path / "o"))
+    write_output("summary", "a tok-abcdef b", str(tmp_path / "o"))
     assert "tok-abcdef" not in (tmp_path / "o").read_text()
 
 
 def test_step_summary_never_exceeds_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "summary.md"
     path.write_text("x" * 100_000)
-    written = github.append_summary("é" * 1_000_000, str(path))
+    written = append_summary("é" * 1_000_000, str(path))
     size = path.stat().st_size
-    assert written > 0 and size <= github.SUMMARY_LIMIT_BYTES
-    assert path.read_text(encoding="utf-8").endswith(github.SUMMARY_CUT_NOTE)
+    assert written > 0 and size <= SUMMARY_LIMIT_BYTES
+    assert path.read_text(encoding="utf-8").endswith(SUMMARY_CUT_NOTE)
 
 
 def test_pull_request_number_and_fork_detection() -> None:
     event = {"pull_request": {"number": 5, "head": {"repo": {"full_name": "them/dq"}}}}
-    assert github.pull_request_number(event) == 5
-    assert github.is_fork_pull_request(event, "acme/dq")
-    assert not github.is_fork_pull_request(event, "them/dq")
-    assert github.pull_request_number({"issue": {"number": 9, "pull_request": {}}}) == 9
-    assert github.pull_request_number({"ref": "refs/heads/main"}) is None
+    assert pull_request_number(event) == 5
+    assert is_fork_pull_request(event, "acme/dq")
+    assert not is_fork_pull_request(event, "them/dq")
+    assert pull_request_number({"issue": {"number": 9, "pull_request": {}}}) == 9
+    assert pull_request_number({"ref": "refs/heads/main"}) is None

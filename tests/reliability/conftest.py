@@ -4,7 +4,6 @@ and the demo seed's ``warehouse-dev`` exported once."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,6 @@ from qualytics_ci import secrets
 from qualytics_ci.cli import main
 
 DEMO_DATASTORE = "warehouse-dev"
-ENGINE_LANDED = importlib.util.find_spec("qualytics_ci.cli.config") is not None
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Until export/plan/import exist, the suite waits (skipped, not failing)."""
-    if ENGINE_LANDED:
-        return
-    here = Path(__file__).parent
-    wait = pytest.mark.skip(reason="waiting for the config engine (export/plan/import)")
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(wait)
 
 
 @pytest.fixture(scope="session")
