@@ -177,6 +177,13 @@ def _plain(value: Any, key: bool = False) -> bool:
     return True
 
 
+def _reads_back_differently(text: str, data: Any) -> bool:
+    try:
+        return bool(yaml.safe_load(text) != data)
+    except yaml.YAMLError:
+        return True
+
+
 def dump(data: Any) -> str:
     """The canonical text of ``data``: ``yaml.safe_dump(default_flow_style=False,
     sort_keys=False, allow_unicode=True)``, ending with exactly one newline.
@@ -190,4 +197,8 @@ def dump(data: Any) -> str:
         text = str(yaml.dump(data, Dumper=_FastDumper, **options))
     else:
         text = yaml.safe_dump(data, **options)
+        if _reads_back_differently(text, data):
+            # PyYAML writes some line breaks (U+0085, U+2028...) raw, which reading folds
+            # into spaces; escaped, they survive.
+            text = yaml.safe_dump(data, **{**options, "allow_unicode": False})
     return text if text.endswith("\n") else text + "\n"
