@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from qualytics_ci.engine.diff import diff
-from qualytics_ci.engine.plan import Scope, change_for
+from qualytics_ci.engine.plan import Scope, change_for, desired_body
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.results.config import DriftItem, DriftReport
@@ -43,8 +43,7 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
         if current is None:
             items.append(DriftItem(change_for(entity, "create"), "only_in_folder"))
             continue
-        body = resolved.get(entity.key, entity.body)
-        changes = diff(entity.kind, body, current.body, entity.body)
+        changes = diff(entity.kind, desired_body(entity, resolved), current.body, entity.body)
         # Reverse framing: before = what the folder says, after = what the target has.
         flipped = tuple(type(f)(f.path, f.after, f.before) for f in changes)
         state = "changed" if changes else "in_sync"

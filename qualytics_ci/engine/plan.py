@@ -77,7 +77,7 @@ def change_for(entity: Entity, action: str, fields: tuple[FieldChange, ...] = ()
 
 
 def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
-    shown = comparable(entity.kind, entity.body)
+    shown = comparable(entity.kind, with_uid(entity, entity.body))
     if entity.kind == "connection":  # placeholders only: the values are never in a plan
         shown.update((k, v) for k, v in entity.body.items() if k in SECRET_KEYS)
     return tuple(FieldChange(k, None, v) for k, v in shown.items()
@@ -95,8 +95,13 @@ def with_uid(entity: Entity, body: Body) -> Body:
     return {**body, "additional_metadata": meta}
 
 
+def desired_body(entity: Entity, resolved: Mapping[Key, Body]) -> Body:
+    """What the folder asks for ``entity``, as compared and sent: variables resolved, a
+    check's uid in its metadata whether the file writes it or it is derived."""
+    return with_uid(entity, dict(resolved.get(entity.key, entity.body)))
+
+
 def _step(entity: Entity, body: Body, target: TargetState) -> Step:
-    body = with_uid(entity, body)
     current = target.config.get(entity.key)
     if current is None and entity.kind == "check" and entity.key in target.archived:
         archived, archived_id = target.archived[entity.key]
@@ -122,7 +127,7 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
         if not scope.covers(entity):
             continue
         wanted.add(entity.key)
-        steps.append(_step(entity, dict(resolved.get(entity.key, entity.body)), target))
+        steps.append(_step(entity, desired_body(entity, resolved), target))
     if prune and "check" in scope.kinds:
         for check in target.config.checks:
             if check.datastore in scope.datastores and check.key not in wanted:
