@@ -2,8 +2,10 @@
 
 Layers run in order (connections, datastores, computed containers, computed
 fields, checks); inside a layer up to ``concurrency`` requests run at once over
-the one client. Unchanged entities cost no request. A failure only stops the
-entities that depend on the failed one; they are reported as skipped.
+the one client. Unchanged entities cost no request. Only a create that failed
+(or was skipped) stops anything: the entities that need that one to exist are
+reported as skipped. An entity that exists is still there when its update fails,
+so everything under it is applied as planned.
 """
 
 from __future__ import annotations
@@ -113,21 +115,24 @@ class Importer:
                 with self._lock:
                     reason = self._bad.get(dep)
                 if reason is not None:
-                    self._fail(entity.key, reason)
+                    self._block(step, "was skipped")
                     return Outcome(change, "skipped", step.current_id,
                                    f"needs {dep[0].replace('_', ' ')} {dep[3]!r}, which {reason}")
         try:
             new_id = self._dispatch(step)
         except QualyticsCIError as exc:
-            if entity is not None:
-                self._fail(entity.key, "failed")
+            self._block(step, "failed")
             reason = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
             return Outcome(change, "failed", step.current_id, reason)
         return Outcome(change, "ok", new_id)
 
-    def _fail(self, key: Key, reason: str) -> None:
+    def _block(self, step: Step, reason: str) -> None:
+        """A create that did not happen blocks what needs its entity; an entity that
+        exists (its update failed or was skipped) blocks nothing."""
+        if step.desired is None or step.change.action != "create":
+            return
         with self._lock:
-            self._bad[key] = "failed" if reason == "failed" else "was skipped"
+            self._bad[step.desired.key] = reason
 
     def _dispatch(self, step: Step) -> int | None:
         w = self.writer
