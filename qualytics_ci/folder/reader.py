@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder import overrides, yamlio
+from qualytics_ci.folder import managed, overrides, yamlio
 from qualytics_ci.folder.model import (
     UID_KEY,
     Check,
@@ -168,6 +168,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
     """Entities from parsed files; duplicates and schema problems go to ``issues``."""
     entities: list[Entity] = []
     seen: dict[Key, str] = {}
+    dropped: managed.Found = {}
     for rel in sorted(docs):
         doc = docs[rel]
         where = _classify(rel)
@@ -179,7 +180,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
         if not isinstance(doc.data, dict):
             issues.append(Issue("error", "expected a mapping of keys to values", rel, 1))
             continue
-        body: dict[str, Any] = dict(doc.data)
+        body = managed.strip(kind, doc.data, rel, doc.lines, dropped)  # type: ignore[arg-type]
         problems = check_keys(kind, body, rel, doc.lines)  # type: ignore[arg-type]
         issues.extend(problems)
         if any(p.level == "error" for p in problems):
@@ -192,6 +193,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
                                 rel, doc.lines.get("additional_metadata." + UID_KEY)))
             continue
         entities.append(entity)
+    issues.extend(managed.issues(dropped))
     return Config.of(entities)
 
 
