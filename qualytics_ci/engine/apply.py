@@ -137,7 +137,7 @@ class Importer:
     def _dispatch(self, step: Step) -> int | None:
         w = self.writer
         kind, action = step.change.kind, step.change.action
-        if action == "archive":
+        if action in ("archive", "duplicate"):
             assert step.current_id is not None
             w.archive_check(step.current_id)
             return step.current_id

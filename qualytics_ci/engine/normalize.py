@@ -232,7 +232,8 @@ def check_body(obj: Mapping[str, Any], lookup: Names, uid: str) -> Body:
     }
 
 
-def _stored_uid(obj: Mapping[str, Any]) -> str | None:
+def stored_uid(obj: Mapping[str, Any]) -> str | None:
+    """The uid a check object stores in its metadata, if any."""
     meta = obj.get("additional_metadata")
     value = meta.get(UID_KEY) if isinstance(meta, Mapping) else None
     return value if isinstance(value, str) and value else None
@@ -258,14 +259,14 @@ def assign_uids(objs: Iterable[Mapping[str, Any]],
     used = set(taken)
     out: dict[int, str] = {}
     for obj in by_id:
-        stored = _stored_uid(obj)
+        stored = stored_uid(obj)
         if stored is not None and stored not in used:
             out[int(obj["id"])] = stored
             used.add(stored)
     for obj in by_id:
         if int(obj["id"]) in out:
             continue
-        base = _stored_uid(obj) or _shape_uid(obj)
+        base = stored_uid(obj) or _shape_uid(obj)
         uid, n = base, 2
         while uid in used:
             uid, n = f"{base}__{n}", n + 1

@@ -1,4 +1,4 @@
-"""Desired config + target state -> Plan: create / update / unchanged / archive.
+"""Desired config + target state -> Plan: create / update / unchanged / archive / duplicate.
 
 Pure: no I/O. Each :class:`Step` carries what ``apply`` needs (the body to
 send, the current object and its id) next to the user-facing :class:`Change`.
@@ -128,13 +128,33 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
             continue
         wanted.add(entity.key)
         steps.append(_step(entity, desired_body(entity, resolved), target))
+    copies = _duplicates(target, scope, wanted) if "check" in scope.kinds else []
+    steps.extend(copies)
     if prune and "check" in scope.kinds:
+        copied = {s.current.key for s in copies if s.current is not None}
         for check in target.config.checks:
-            if check.datastore in scope.datastores and check.key not in wanted:
+            if check.datastore in scope.datastores and check.key not in wanted | copied:
                 steps.append(Step(change_for(check, "archive"), current=check,
                                   current_id=target.ids.get(check.key)))
     plan = Plan(tuple(s.change for s in steps))
     return Planned(plan, tuple(steps), tuple(_warnings(plan, target, scope)))
+
+
+def _duplicates(target: TargetState, scope: Scope, wanted: set[Key]) -> list[Step]:
+    """Live checks storing the uid of a lower-id live check the folder has (two imports
+    at once create each new check twice): the lowest id is the folder's check, import
+    archives the others, with or without --prune."""
+    out = []
+    for check in target.config.checks:
+        kept = target.duplicates.get(check.key)
+        if (kept is None or kept not in wanted or check.key in wanted
+                or check.datastore not in scope.datastores):
+            continue
+        copy_id = target.ids.get(check.key)
+        change = replace(change_for(check, "duplicate"), name=kept[3], uid=kept[3],
+                         target_id=copy_id, duplicate_of=target.ids.get(kept))
+        out.append(Step(change, current=check, current_id=copy_id))
+    return sorted(out, key=lambda s: (s.change.datastore or "", s.current_id or 0))
 
 
 def adopt_container_names(desired: Config, target: TargetState) -> Config:

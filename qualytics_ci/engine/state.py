@@ -30,3 +30,6 @@ class TargetState:
     selected: list[str] = field(default_factory=list)
     # live checks per datastore (the base of the mass-archive cap)
     check_counts: dict[str, int] = field(default_factory=dict)
+    # a live check that stores the uid of another, lower-id live check (a duplicate, e.g.
+    # from two imports at once) -> the key of that check, which keeps the uid
+    duplicates: dict[Key, Key] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from qualytics_ci.engine.normalize import (
     connection_body,
     container_body,
     datastore_body,
+    stored_uid,
 )
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.errors import QualyticsCIError
@@ -133,7 +134,10 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
     for ds_name, items in checks.items():
         uids = assign_uids(items)
         for obj in items:
-            st.ids[("check", ds_name, "", uids[int(obj["id"])])] = int(obj["id"])
+            uid, stored = uids[int(obj["id"])], stored_uid(obj)
+            st.ids[("check", ds_name, "", uid)] = int(obj["id"])
+            if stored is not None and uid != stored:  # a lower id keeps the stored uid
+                st.duplicates[("check", ds_name, "", uid)] = ("check", ds_name, "", stored)
     return st
 
 

@@ -30,7 +30,7 @@ KIND_TITLES = {"connection": "Connections", "datastore": "Datastores",
                "container": "Containers", "computed_field": "Computed fields",
                "check": "Checks"}
 PLAN_SIGNS = {"create": "+ create", "update": "~ update", "archive": "- archive",
-              "unchanged": "unchanged"}
+              "duplicate": "- duplicate", "unchanged": "unchanged"}
 DRIFT_WORDS = {"create": "missing on target", "update": "changed on target",
                "archive": "only on target", "unchanged": "unchanged"}
 ACTIONS = ("create", "update", "archive", "unchanged")
@@ -74,7 +74,7 @@ Label = Callable[[Change], str]
 
 
 # Archives first: the destructive rows must survive when a long table is cut.
-ROW_ORDER = {"archive": 0, "update": 1, "create": 2, "unchanged": 3}
+ROW_ORDER = {"archive": 0, "duplicate": 0, "update": 1, "create": 2, "unchanged": 3}
 
 
 def _in_order(changes: Sequence[Change]) -> list[Change]:
@@ -86,6 +86,11 @@ def _in_order(changes: Sequence[Change]) -> list[Change]:
 def _kind_rows(changes: Sequence[Change], label: Label) -> list[str]:
     return [f"| {label(c)} | {cell(c.datastore)} | {cell(c.container)} | "
             f"{cell(c.name)} | {code(c.file)} |\n" for c in _in_order(changes)]
+
+
+def _actions(plan: Plan) -> tuple[str, ...]:
+    """The count table's columns: a ``duplicate`` one only when there are duplicates."""
+    return (*ACTIONS[:3], "duplicate", ACTIONS[3]) if plan.count("duplicate") else ACTIONS
 
 
 def _count_table(plan: Plan, header: Sequence[str],
@@ -137,7 +142,7 @@ def plan_sections(plan: Plan, ctx: Context) -> list[Section]:
     """A plan: headline, digest, counts per kind, a table per kind, field diffs."""
     head = _header(ctx, "plan", plan.headline(), plan.digest)
     if plan.has_changes:
-        head += _count_table(plan, ACTIONS)
+        head += _count_table(plan, _actions(plan), _actions(plan))
     else:
         head += "No changes: the target already matches the folder.\n\n"
     return [Section(head, essential=True), *_change_sections(plan, _words(PLAN_SIGNS))]
@@ -147,7 +152,7 @@ def import_sections(report: ImportReport, ctx: Context) -> list[Section]:
     """An import: what was applied, failures first with their messages."""
     plan = Plan(tuple(o.change for o in report.outcomes))
     head = _header(ctx, "import", report.headline(), report.plan_digest)
-    head += _count_table(plan, ACTIONS)
+    head += _count_table(plan, _actions(plan), _actions(plan))
     sections = [Section(head, essential=True)]
     failed = [o for o in report.outcomes if o.result == "failed"]
     if failed:

@@ -1,7 +1,8 @@
 """Plans, import reports and drift as terminal text, in terraform's vocabulary.
 
 ``+ create``, ``~ update`` (with one ``~ path: before -> after`` line per
-changed field), ``- archive``; unchanged entities are counted, not listed.
+changed field), ``- archive``, ``- duplicate`` (a copy of a check, archived by
+import); unchanged entities are counted, not listed.
 Secret values never reach here: plans carry ``${VAR}`` placeholders.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from qualytics_ci import secrets
 from qualytics_ci.results.config import Change, DriftReport, ImportReport, Plan
 
-SYMBOLS = {"create": "+", "update": "~", "archive": "-", "unchanged": " "}
+SYMBOLS = {"create": "+", "update": "~", "archive": "-", "unchanged": " ", "duplicate": "-"}
 MAX_VALUE = 120
 
 
@@ -30,7 +31,10 @@ def describe(change: Change) -> str:
     else:
         parts = [p for p in (change.datastore, change.container, change.name) if p]
         where = "/".join(parts)
-    return f"{change.kind.replace('_', ' ')} {where}"
+    text = f"{change.kind.replace('_', ' ')} {where}"
+    if change.action == "duplicate":
+        text += f" (id {change.target_id}, a copy of id {change.duplicate_of}, which is kept)"
+    return text
 
 
 def change_lines(change: Change, *, show_created: bool = False) -> list[str]:

@@ -17,7 +17,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
-Action = Literal["create", "update", "unchanged", "archive"]
+Action = Literal["create", "update", "unchanged", "archive", "duplicate"]
+# duplicate: a live check sharing its uid with a lower id; import archives it
 ApplyResult = Literal["ok", "failed", "skipped"]
 DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
 
@@ -48,14 +49,18 @@ class Change:
     uid: str | None = None
     file: str | None = None
     fields: tuple[FieldChange, ...] = ()
+    # duplicate only: the copy's id on the target, and the id of the check kept
+    target_id: int | None = None
+    duplicate_of: int | None = None
 
     @property
     def key(self) -> tuple[str, ...]:
-        """Identity of the entity within a plan."""
-        return (self.kind, self.datastore or "", self.container or "", self.uid or self.name)
+        """Identity of the entity within a plan (copies of one uid apart by their id)."""
+        return (self.kind, self.datastore or "", self.container or "", self.uid or self.name,
+                "" if self.target_id is None else str(self.target_id))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "datastore": self.datastore,
             "container": self.container,
@@ -65,6 +70,9 @@ class Change:
             "fields": [f.to_json() for f in self.fields],
             "file": self.file,
         }
+        if self.action == "duplicate":
+            out.update(target_id=self.target_id, duplicate_of=self.duplicate_of)
+        return out
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,8 @@ class Plan:
 
     @property
     def summary(self) -> dict[str, int]:
-        return {a: self.count(a) for a in ("create", "update", "unchanged", "archive")}
+        return {a: self.count(a)
+                for a in ("create", "update", "unchanged", "archive", "duplicate")}
 
     @property
     def has_changes(self) -> bool:
@@ -92,9 +101,13 @@ class Plan:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def headline(self) -> str:
-        s = self.summary
+        s = self.summary  # duplicates are named only when there are some
+        copies = s["duplicate"]
         return (f"Plan: {s['create']} to create, {s['update']} to update, "
-                f"{s['archive']} to archive, {s['unchanged']} unchanged.")
+                f"{s['archive']} to archive, "
+                + (f"{copies} duplicate{'s' if copies != 1 else ''} to archive, " if copies
+                   else "")
+                + f"{s['unchanged']} unchanged.")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,11 +152,15 @@ class ImportReport:
         return sum(1 for o in self.outcomes if o.result == "ok" and o.change.action == action)
 
     def headline(self) -> str:
-        """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.`` (skipped
-        dependants of failed entities are counted only when there are some)."""
-        skipped = self.count("skipped")
+        """``Import: 3 created, 1 updated, 0 archived, 412 unchanged, 0 failed.`` (archived
+        duplicates and skipped dependants of failed creates are counted only when there
+        are some)."""
+        skipped, copies = self.count("skipped"), self.done("duplicate")
         return (f"Import: {self.done('create')} created, {self.done('update')} updated, "
-                f"{self.done('archive')} archived, {self.done('unchanged')} unchanged, "
+                f"{self.done('archive')} archived, "
+                + (f"{copies} duplicate{'s' if copies != 1 else ''} archived, " if copies
+                   else "")
+                + f"{self.done('unchanged')} unchanged, "
                 f"{self.failed} failed" + (f", {skipped} skipped." if skipped else "."))
 
     def to_json(self) -> dict[str, Any]:

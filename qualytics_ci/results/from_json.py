@@ -63,6 +63,8 @@ def change_from_json(d: Mapping[str, Any]) -> Change:
         uid=d.get("uid"),
         file=d.get("file"),
         fields=_field_changes(d.get("fields")),
+        target_id=d.get("target_id"),
+        duplicate_of=d.get("duplicate_of"),
     )
 
 
