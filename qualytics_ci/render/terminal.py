@@ -2,7 +2,7 @@
 
 ``+ create``, ``~ update`` (with one ``~ path: before -> after`` line per
 changed field), ``- archive``; unchanged entities are counted, not listed.
-Secret values never reach here: plans carry ``${VAR}`` placeholders.
+Secret values never reach here: a field from a ``${VAR}`` reads ``(sensitive)``.
 """
 
 from __future__ import annotations
