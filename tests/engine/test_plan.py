@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.variables import resolve
 from qualytics_ci.render.terminal import render_plan
 from qualytics_ci.results.config import KIND_ORDER
+from qualytics_ci.results.from_json import plan_from_json
 
 from . import apidata
 
@@ -127,6 +129,19 @@ def test_a_sensitive_field_binds_the_digest_to_its_placeholder_not_its_values() 
                   target_host="old-db.example.com") == reviewed
     assert digest("${NEW_HOST}", {"NEW_HOST": "db2.example.com"}) != reviewed
     assert digest("db-${ENV}.example.com", {"ENV": "blue"}) != reviewed
+
+
+def test_a_sensitive_field_survives_the_json_round_trip_with_its_digest() -> None:
+    """The Action renders (and computes plan-digest) from the JSON plan the CLI wrote."""
+    body = {"name": "warehouse-dev-db", "type": "postgresql", "host": "${DB_HOST}",
+            "port": 5432, "username": "qualytics"}
+    config = Config.of([Connection("warehouse-dev-db", body, file="connections/x.yaml")])
+    resolved, _ = resolve(config, {"DB_HOST": "db2.example.com"})
+    plan = build_plan(config, apidata.demo_state(), SCOPE, resolved=resolved).plan
+    again = plan_from_json(json.loads(json.dumps(plan.to_json())))
+    assert again.digest == plan.digest
+    assert [(f.sensitive, f.folder_text) for f in again.changes[0].fields] == [
+        (True, "${DB_HOST}")]
 
 
 def test_a_created_connection_shows_none_of_its_variables() -> None:
