@@ -160,4 +160,5 @@ def promote_preview_from_json(data: Mapping[str, Any]) -> PromotePreview:
         entities=entities,
         certain=tuple(str(t) for t in data.get("certain") or ()),
         estimates=tuple(str(t) for t in data.get("estimated") or ()),
+        refused=str(data["refused"]) if data.get("refused") else None,
     )
