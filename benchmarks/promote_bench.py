@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
+from qualytics_ci.promote.permission import Caller
 from qualytics_ci.promote.preview import preview_promote
 from qualytics_ci.promote.resolve import Resolver
 from qualytics_ci.promote.run import PromoteOptions, prepare, run_promote
@@ -73,11 +74,11 @@ def promote_all(client: Client, tables: list[str]) -> tuple[float, dict[str, int
 def preview_all(client: Client, tables: list[str]) -> tuple[float, dict[str, int]]:
     """Dry-run every table; (wall seconds, entity count by predicted action)."""
     started = time.monotonic()
-    resolver = Resolver(client)
+    resolver, caller = Resolver(client), Caller(client)
     actions: dict[str, int] = {}
     for table in tables:
         options = PromoteOptions("checks", f"bench/{table}", f"bench-twin/{table}")
-        preview = preview_promote(client, prepare(client, options, resolver))
+        preview = preview_promote(client, prepare(client, options, resolver), caller)
         for entity in preview.entities:
             actions[entity.action] = actions.get(entity.action, 0) + 1
     return time.monotonic() - started, actions

@@ -151,7 +151,8 @@ def test_5xx_on_get_is_a_server_error_with_the_text_body(
         client.get_datastore(1)
     assert exc.value.status == 500
     assert "Internal Server Error" in exc.value.message
-    assert requests_mock.call_count == 1  # 500 is not one of the retried statuses
+    assert requests_mock.call_count == 3  # a read is retried on 500 (max_retries=2)
+    assert "server error (500) after 3 attempts for GET /datastores/1" in exc.value.message
     assert TOKEN not in full_text(exc.value)
 
 

@@ -3,15 +3,15 @@
 One pooled :class:`requests.Session` per client, bearer auth, JSON in and out,
 pagination over the ``{items,total,page,size,pages}`` envelope, retries with
 exponential backoff for answers that mean "try again", and typed errors
-(:mod:`qualytics_ci.api.errors`). Writes that are not idempotent (POST, PATCH)
-are retried only when the server cannot have processed them: the connection
-was never made, or the server answered 429.
+(:mod:`qualytics_ci.api.errors`). Which calls are tried again, and when, is
+:mod:`qualytics_ci.api.retry`: reads on 5xx and transport failures; writes that
+are not idempotent (POST, PATCH) only when the server cannot have processed them
+(the connection was never made, or the server answered 429).
 """
 
 from __future__ import annotations
 
 import collections
-import email.utils
 import itertools
 import logging
 import os
@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError
 
 from qualytics_ci import __version__, secrets
+from qualytics_ci.api import retry
 from qualytics_ci.api.counter import RequestCounter
 from qualytics_ci.api.errors import (
     URL_HINT,
@@ -53,8 +53,6 @@ __all__ = [
 
 log = logging.getLogger("qualytics_ci.http")
 
-NOT_IDEMPOTENT = frozenset({"POST", "PATCH"})
-RETRY_STATUSES = frozenset({502, 503, 504})
 PAGE_CONCURRENCY = 4  # list pages read at once after the first
 
 
@@ -70,53 +68,6 @@ class _BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_BearerAuth(***)"
-
-
-def _not_sent(exc: requests.RequestException) -> bool:
-    """True when the request never reached the server (no connection was made)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
-        return True  # a failed TLS handshake happens before the request is written
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return False
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        cause: Any = exc.args[0] if exc.args else None
-        cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the cause
-        return isinstance(cause, ConnectTimeoutError)  # includes NewConnectionError and DNS
-    return False
-
-
-def _reason(exc: requests.RequestException, read_timeout: float) -> str:
-    """A short, header-free description of a transport failure."""
-    text = str(exc)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"no answer within {read_timeout:g} s"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS/SSL error (certificate or protocol)"
-    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
-        return "host name not found (DNS)"
-    if "refused" in text.lower():
-        return "connection refused"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed or was closed"
-    return f"request failed ({type(exc).__name__})"
-
-
-def _retry_after(response: requests.Response, cap: float) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date), capped."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        seconds = when.timestamp() - time.time()
-    return max(0.0, min(seconds, cap))
 
 
 def _settle_environment(session: requests.Session, base_url: str, verify: bool) -> None:
@@ -186,8 +137,8 @@ class Client(Resources):
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
-        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * self._random())
+        return retry.backoff(attempt, base=self.backoff_base, cap=self.backoff_max,
+                             jitter=self._random())
 
     def pause(self, attempt: int) -> None:
         """Sleep the backoff of retry ``attempt`` (for callers that retry whole reads)."""
@@ -206,7 +157,6 @@ class Client(Resources):
         path = path if path.startswith("/") else f"/{path}"
         url = self.base_url + path
         query = encode_params(params)
-        idempotent = method not in NOT_IDEMPOTENT
         attempt = 0
         while True:
             attempt += 1
@@ -218,28 +168,22 @@ class Client(Resources):
                     timeout=(self.connect_timeout, self.timeout),
                 )
             except requests.RequestException as exc:
-                unsent = _not_sent(exc)
-                retryable = not isinstance(exc, requests.exceptions.SSLError) and isinstance(
-                    exc, requests.ConnectionError | requests.Timeout
-                    | requests.exceptions.ChunkedEncodingError
-                )
-                reason = _reason(exc, self.timeout)
+                reason = retry.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
-                if retryable and (idempotent or unsent) and attempt <= self.max_retries:
+                if retry.retries_failure(method, exc) and attempt <= self.max_retries:
                     self._pause(self.backoff(attempt), method, path, reason)
                     continue
                 raise transport_error(
                     method, path, host=self.host, reason=reason, attempts=attempt,
-                    maybe_applied=not idempotent and not unsent,
+                    maybe_applied=method in retry.NOT_IDEMPOTENT and not retry.not_sent(exc),
                 ) from exc
             status = response.status_code
             log.debug("%s %s -> %d in %.0f ms", method, path, status,
                       (time.perf_counter() - started) * 1000)
             if status < 400:
                 return self._decode(method, path, response)
-            retry = status == 429 or (status in RETRY_STATUSES and idempotent)
-            if retry and attempt <= self.max_retries:
-                delay = _retry_after(response, self.max_retry_after) if status == 429 else None
+            if retry.retries_status(method, status) and attempt <= self.max_retries:
+                delay = retry.retry_after(response, self.max_retry_after)
                 self._pause(self.backoff(attempt) if delay is None else delay, method, path,
                             f"HTTP {status}")
                 continue

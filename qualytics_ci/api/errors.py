@@ -13,9 +13,12 @@ import re
 from typing import Any
 
 from qualytics_ci import secrets
+from qualytics_ci.api.retry import is_write, retries_status
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
 
 URL_HINT = "check --url / QUALYTICS_URL (expected https://your-instance.qualytics.io)"
+REREAD_HINT = "re-read the target (e.g. run `qualytics-ci plan`) before trying again"
+NOT_RETRIED = "not retried: the write may have been applied"
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
@@ -121,15 +124,11 @@ def field_errors(detail: Any) -> list[str]:
     return lines
 
 
-def _is_write(method: str) -> bool:
-    return method.upper() not in ("GET", "HEAD", "OPTIONS")
-
-
 def permission_needed(method: str, path: str, body: Any = None) -> str:
     """The role or team permission that the platform requires for ``method path``."""
     root = path_template(path).strip("/").split("/", 1)[0]
     method = method.upper()
-    if not _is_write(method):
+    if not is_write(method):
         if root == "connections":
             return "the Member role (any user can read connections)"
         return "the Reporter team permission (or higher) on the datastore"
@@ -207,13 +206,15 @@ def error_for_status(
             hint="lower --concurrency or try again later",
             **kwargs,
         )
+    if status >= 500 and is_write(method) and not retries_status(method, status):
+        # Said only when true: this answer was not retried (earlier attempts, if any, never
+        # reached the server or were refused with 429).
+        on = f" on attempt {attempts}" if attempts > 1 else ""
+        return ServerError(_with_detail(f"{where} failed with {status}{on} ({NOT_RETRIED})",
+                                        detail), hint=REREAD_HINT, **kwargs)
     if status >= 500:
-        text = _with_detail(f"server error ({status}){tries} for {where}", detail)
-        hint = None
-        if _is_write(method) and method.upper() in ("POST", "PATCH"):
-            text += " (the write may have been applied: it was not retried)"
-            hint = "re-read the target (e.g. run `qualytics-ci plan`) before trying again"
-        return ServerError(text, hint=hint, **kwargs)
+        return ServerError(_with_detail(f"server error ({status}){tries} for {where}", detail),
+                           **kwargs)
     return APIError(_with_detail(f"HTTP {status} for {where}", detail), **kwargs)
 
 
@@ -223,7 +224,8 @@ def transport_error(method: str, path: str, *, host: str, reason: str,
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     text = f"cannot reach {host}{tries}: {reason} ({method} {path})"
     if maybe_applied:
-        text += "; the request may have been applied: it was not retried"
+        text += f"; {NOT_RETRIED}"
     return TransportError(
-        text, method=method, path=path, status=None, detail=None, hint=URL_HINT,
+        text, method=method, path=path, status=None, detail=None,
+        hint=REREAD_HINT if maybe_applied else URL_HINT,
     )

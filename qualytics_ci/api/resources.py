@@ -178,3 +178,16 @@ class Resources:
         containers), optionally filtered by result (created, updated, skipped, failed)."""
         params = {"promote_result": list(promote_result or []) or None, "search": search}
         return self.paginate(f"/operations/{operation_id}/{kind}", params)
+
+    # users and teams
+    def get_current_user(self) -> dict[str, Any]:
+        """The token's user (``GET /users/me``): ``id``, ``role`` (Admin, Manager, Member)..."""
+        return cast(dict[str, Any], self.request("GET", "/users/me"))
+
+    def teams_listing(self, users: Sequence[int] = ()) -> list[dict[str, Any]]:
+        """Teams (not paginated) with their ``permission`` and ``datastores``, only those
+        of ``users`` when given (``GET /teams/listing?users=``)."""
+        found = self.request("GET", "/teams/listing", params={"users": list(users) or None})
+        if isinstance(found, dict):  # tolerate a page envelope
+            found = found.get("items")
+        return cast(list[dict[str, Any]], found if isinstance(found, list) else [])

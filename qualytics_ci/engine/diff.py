@@ -9,6 +9,9 @@ What is normalised away, and why:
 - keys a file does not mention (outside checks) are not managed by the file;
 - nested keys the server added with an empty value (``null``, ``false``, ``[]``)
   equal an absent key.
+
+A changed field whose folder value holds a ``${VAR}`` is *sensitive*: its values
+are compared, never shown (see :func:`field_change`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import Any
 
 from qualytics_ci.engine.normalize import PLATFORM_METADATA, SECRET_KEYS
 from qualytics_ci.folder.model import Body
-from qualytics_ci.results.config import FieldChange, Kind
+from qualytics_ci.folder.variables import names_in
+from qualytics_ci.results.config import SENSITIVE, FieldChange, Kind
 
 UNORDERED: dict[str, tuple[str, ...]] = {
     "datastore": ("tags", "teams"),
@@ -30,6 +34,23 @@ NOT_COMPARED: dict[str, tuple[str, ...]] = {
     "connection": SECRET_KEYS,
     "container": ("datastore_name",),
 }
+
+
+def has_variable(value: Any) -> bool:
+    """Whether ``value`` (a folder value, unresolved) holds a ``${VAR}`` anywhere."""
+    return next(names_in(value), None) is not None
+
+
+def field_change(path: str, before: Any, shown: Any, *, created: bool = False) -> FieldChange:
+    """The change of one field from ``before`` (the target's) to ``shown`` (the folder's,
+    unresolved). When the folder's value holds a ``${VAR}``, neither side is shown: the
+    target's may be an old secret, the folder's resolves to a new one. Both read
+    ``(sensitive)`` (``before`` stays null for a create) and the placeholder text is kept
+    for the digest."""
+    if has_variable(shown):
+        return FieldChange(path, None if created else SENSITIVE, SENSITIVE, sensitive=True,
+                           folder_text=shown)
+    return FieldChange(path, before, shown)
 
 
 def _is_empty(value: Any) -> bool:
@@ -81,7 +102,7 @@ def _walk(path: str, want: Any, have: Any, shown: Any, out: list[FieldChange]) -
             _walk(f"{path}.{key}" if path else str(key), w, h, shown_map.get(key, w), out)
         return
     if not _same(want, have):
-        out.append(FieldChange(path, have, shown))
+        out.append(field_change(path, have, shown))
 
 
 def diff(kind: Kind, desired: Mapping[str, Any], current: Mapping[str, Any],

@@ -8,6 +8,7 @@ folder missing on the target.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from qualytics_ci.engine.diff import diff
 from qualytics_ci.engine.plan import Scope, change_for, desired_body
@@ -44,8 +45,9 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
             items.append(DriftItem(change_for(entity, "create"), "only_in_folder"))
             continue
         changes = diff(entity.kind, desired_body(entity, resolved), current.body, entity.body)
-        # Reverse framing: before = what the folder says, after = what the target has.
-        flipped = tuple(type(f)(f.path, f.after, f.before) for f in changes)
+        # Reverse framing: before = what the folder says, after = what the target has
+        # (a sensitive field reads "(sensitive)" on both sides either way).
+        flipped = tuple(replace(f, before=f.after, after=f.before) for f in changes)
         state = "changed" if changes else "in_sync"
         items.append(DriftItem(change_for(entity, "update" if changes else "unchanged",
                                           flipped), state))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qualytics_ci.engine.diff import comparable, diff
+from qualytics_ci.engine.diff import comparable, diff, field_change
 from qualytics_ci.engine.normalize import SECRET_KEYS
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.errors import QualyticsCIError
@@ -80,7 +80,7 @@ def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
     shown = comparable(entity.kind, with_uid(entity, entity.body))
     if entity.kind == "connection":  # placeholders only: the values are never in a plan
         shown.update((k, v) for k, v in entity.body.items() if k in SECRET_KEYS)
-    return tuple(FieldChange(k, None, v) for k, v in shown.items()
+    return tuple(field_change(k, None, v, created=True) for k, v in shown.items()
                  if v not in (None, [], {}, ""))
 
 

@@ -2,7 +2,10 @@
 
 The selection of source entities is read from the API and is certain; whether a
 destination copy exists and is identical is an estimate made with the rules in
-:data:`qualytics_ci.promote.match.MATCHING_RULES`. Only GET requests are sent.
+:data:`qualytics_ci.promote.match.MATCHING_RULES`. The caller's permission is
+checked as the platform will check it (:mod:`qualytics_ci.promote.permission`):
+when the promote would be refused, every selected entity is expected to fail with
+the reason. Only GET requests are sent.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from qualytics_ci.promote import match as m
 from qualytics_ci.promote.api import PromoteAPI, Row
+from qualytics_ci.promote.permission import Caller, PermissionCheck
 from qualytics_ci.promote.request import ResolvedPromote, build_body
 from qualytics_ci.results.promote import PreviewEntity, PromotePreview
 
@@ -151,10 +155,13 @@ def _pattern_id(row: Row) -> int | None:
     return None if value is None else int(value)
 
 
-def preview_promote(api: PromoteAPI, resolved: ResolvedPromote) -> PromotePreview:
-    """Read what the promote would touch and predict each entity's outcome."""
+def preview_promote(api: PromoteAPI, resolved: ResolvedPromote,
+                    caller: Caller | None = None) -> PromotePreview:
+    """Read what the promote would touch and predict each entity's outcome (pass one
+    ``caller`` to several previews to read the caller's permissions once)."""
     o, spec = resolved.options, resolved.spec
     src_ds, dst_ds = resolved.source_datastore, resolved.destination_datastore
+    permission = (caller or Caller(api)).check(src_ds, dst_ds)
     if spec.name in ("checks", "fields"):
         assert resolved.source_container and resolved.destination_container
         src_c, dst_c = resolved.source_container.id, resolved.destination_container.id
@@ -184,20 +191,32 @@ def preview_promote(api: PromoteAPI, resolved: ResolvedPromote) -> PromotePrevie
             mapped, api.containers_listing(dst_ds.id),
             api.list_containers(dst_ds.id, container_type="computed_file"),
             additional_tags=o.additional_tags)
+    refused = permission.text if permission.allowed is False else None
     return PromotePreview(
         type=spec.operation_type,
         source=resolved.source_label,
         destination=resolved.destination_label,
         request=build_body(resolved),
-        entities=tuple(entities),
-        certain=_certain(resolved),
-        estimates=_estimates(resolved),
+        entities=tuple(entities if refused is None else _all_refused(entities, permission.brief)),
+        certain=_certain(resolved, permission),
+        estimates=_estimates(resolved, permission),
+        refused=refused,
     )
 
 
-def _certain(resolved: ResolvedPromote) -> tuple[str, ...]:
+def _all_refused(entities: Sequence[PreviewEntity], reason: str) -> list[PreviewEntity]:
+    """Every selected entity fails when the request itself is refused (excluded ones are not
+    part of the request)."""
+    return [e if e.action == "excluded" else
+            PreviewEntity(e.source_entity_id, e.source_name, "fail", reason,
+                          e.destination_entity_id)
+            for e in entities]
+
+
+def _certain(resolved: ResolvedPromote, permission: PermissionCheck) -> tuple[str, ...]:
     spec = resolved.spec
-    lines = [
+    lines = [permission.text] if permission.allowed is not None else []
+    lines += [
         f"names resolved: {resolved.source_label} -> {resolved.destination_label}; the request "
         "shown is exactly what would be sent",
         f"which {spec.noun}s are selected (after --ids / --tags) is read from the source",
@@ -207,9 +226,10 @@ def _certain(resolved: ResolvedPromote) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _estimates(resolved: ResolvedPromote) -> tuple[str, ...]:
+def _estimates(resolved: ResolvedPromote, permission: PermissionCheck) -> tuple[str, ...]:
     spec = resolved.spec
-    lines = [
+    lines = [permission.text] if permission.allowed is None else []
+    lines += [
         "create / update / skip is an estimate: " + m.MATCHING_RULES[spec.name],
         "expected failures are predicted from the destination's current containers and "
         "fields; the platform decides when the operation runs",

@@ -67,10 +67,11 @@ PREVIEW_TABLE_HEAD = ("| action | source | source id | destination id | detail |
 def preview_intro(preview: PromotePreview) -> str:
     """Where from and to, and the counts of the expected outcome."""
     c = preview.summary
+    refused = f"\n⛔ **{cell(preview.refused)}**\n" if preview.refused else ""
     return (f"### Promote preview: `{preview.source}` → `{preview.destination}`\n\n"
             f"`{preview.type}` would **create {c['create']}**, **update {c['update']}**, "
             f"skip {c['skip']}; **{c['fail']}** expected to fail; {c['excluded']} excluded. "
-            "Nothing was changed.\n")
+            f"Nothing was changed.\n{refused}")
 
 
 def preview_row(e: PreviewEntity) -> str:

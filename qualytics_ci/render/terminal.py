@@ -3,7 +3,7 @@
 ``+ create``, ``~ update`` (with one ``~ path: before -> after`` line per
 changed field), ``- archive``, ``- duplicate`` (a copy of a check, archived by
 import); unchanged entities are counted, not listed.
-Secret values never reach here: plans carry ``${VAR}`` placeholders.
+Secret values never reach here: a field from a ``${VAR}`` reads ``(sensitive)``.
 """
 
 from __future__ import annotations

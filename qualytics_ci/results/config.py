@@ -25,16 +25,30 @@ DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
 KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
 
 
+SENSITIVE = "(sensitive)"
+
+
 @dataclass(frozen=True)
 class FieldChange:
-    """One changed value: a dotted ``path`` such as ``properties.max``."""
+    """One changed value: a dotted ``path`` such as ``properties.max``.
+
+    A field whose folder value holds a ``${VAR}`` is ``sensitive``: both sides read
+    :data:`SENSITIVE` (the target's value may be a secret from before a rotation, the
+    folder's resolves to one), and ``folder_text`` keeps the folder's unresolved text
+    (its placeholders, never a value), which binds the plan's digest to it.
+    """
 
     path: str
     before: Any
     after: Any
+    sensitive: bool = False
+    folder_text: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "before": self.before, "after": self.after}
+        out = {"path": self.path, "before": self.before, "after": self.after}
+        if self.sensitive:
+            out.update(sensitive=True, folder_text=self.folder_text)
+        return out
 
 
 @dataclass(frozen=True)
@@ -191,7 +205,9 @@ class DriftItem:
             "name": c.name,
             "uid": c.uid,
             "state": self.state,
-            "fields": [{"path": f.path, "folder": f.before, "target": f.after}
+            "fields": [{"path": f.path, "folder": f.before, "target": f.after,
+                        **({"sensitive": True, "folder_text": f.folder_text}
+                           if f.sensitive else {})}
                        for f in c.fields],
             "file": c.file,
         }

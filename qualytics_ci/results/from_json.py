@@ -48,9 +48,13 @@ def read(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _field_change(row: Mapping[str, Any], before: Any, after: Any) -> FieldChange:
+    return FieldChange(str(row.get("path", "")), before, after,
+                       sensitive=bool(row.get("sensitive")), folder_text=row.get("folder_text"))
+
+
 def _field_changes(rows: Any) -> tuple[FieldChange, ...]:
-    return tuple(FieldChange(str(f.get("path", "")), f.get("before"), f.get("after"))
-                 for f in rows or ())
+    return tuple(_field_change(f, f.get("before"), f.get("after")) for f in rows or ())
 
 
 def change_from_json(d: Mapping[str, Any]) -> Change:
@@ -93,8 +97,8 @@ def drift_from_json(data: Mapping[str, Any]) -> tuple[Plan, int]:
             plan.count("unchanged")
     changes = []
     for item in data.get("items") or ():
-        fields = tuple(FieldChange(str(f.get("path", "")), f.get("folder", f.get("before")),
-                                   f.get("target", f.get("after")))
+        fields = tuple(_field_change(f, f.get("folder", f.get("before")),
+                                     f.get("target", f.get("after")))
                        for f in item.get("fields") or ())
         changes.append(change_from_json({**item, "fields": [],
                                          "action": DRIFT_ACTIONS.get(item.get("state", ""),
@@ -158,4 +162,5 @@ def promote_preview_from_json(data: Mapping[str, Any]) -> PromotePreview:
         entities=entities,
         certain=tuple(str(t) for t in data.get("certain") or ()),
         estimates=tuple(str(t) for t in data.get("estimated") or ()),
+        refused=str(data["refused"]) if data.get("refused") else None,
     )

@@ -111,8 +111,10 @@ class PromotePreview:
     """A promote's dry run: the resolved request and the expected per-entity outcome.
 
     ``certain`` lists what was read from the API as fact; ``estimates`` what is
-    a prediction (matching destination copies, validation outcomes). The JSON
-    form (``--dry-run --report``) is documented in ``docs/promote.md``."""
+    a prediction (matching destination copies, validation outcomes). ``refused``
+    says why the platform would refuse the request itself (the caller lacks the
+    permission), when it would. The JSON form (``--dry-run --report``) is
+    documented in ``docs/promote.md``."""
 
     type: str
     source: str
@@ -121,6 +123,7 @@ class PromotePreview:
     entities: tuple[PreviewEntity, ...]
     certain: tuple[str, ...] = ()
     estimates: tuple[str, ...] = ()
+    refused: str | None = None
 
     def count(self, action: PreviewAction) -> int:
         return sum(1 for e in self.entities if e.action == action)
@@ -136,6 +139,9 @@ class PromotePreview:
 
     def headline(self) -> str:
         c = self.summary
+        if self.refused:
+            return (f"Promote preview: the promote would be refused (403): {c['fail']} "
+                    f"expected to fail, {c['excluded']} excluded.")
         return (f"Promote preview: {c['create']} to create, {c['update']} to update, "
                 f"{c['skip']} to skip, {c['fail']} expected to fail, "
                 f"{c['excluded']} excluded.")
@@ -147,6 +153,7 @@ class PromotePreview:
             "destination": self.destination,
             "request": dict(self.request),
             "summary": self.summary,
+            "refused": self.refused,
             "entities": [e.to_json() for e in self.failures_first()],
             "certain": list(self.certain),
             "estimated": list(self.estimates),

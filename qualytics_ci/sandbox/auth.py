@@ -111,3 +111,22 @@ def require_role(user: Record, needed: str, action: str) -> None:
 def user_stub(user: Record) -> dict[str, Any]:
     """How a user appears inside other objects (``last_editor``, ``triggered_by``)."""
     return {"id": user["id"], "name": user["name"], "email": user["email"]}
+
+
+def permission_teams(store: Store, user: Record) -> list[dict[str, Any]]:
+    """The user's team permissions as ``GET /teams/listing?users=`` shows them: one team
+    per permission level the user holds, with the datastores it grants it on. (The
+    sandbox keeps permissions per user, not per team; these teams are derived from them.
+    Admins bypass team permissions and get none.)"""
+    if user["role"] == "Admin":
+        return []
+    held: dict[str, list[dict[str, Any]]] = {}
+    for ds in sorted(store.table("datastores").values(), key=lambda d: d["id"]):
+        perm = permission_on(user, ds["id"])
+        if perm is not None:
+            held.setdefault(perm, []).append({"id": ds["id"], "name": ds["name"]})
+    return [{"id": 1000 + 10 * user["id"] + PERMISSIONS.index(perm),
+             "name": f"{user['username']} ({perm})", "permission": perm,
+             "datastores": datastores, "users": [user_stub(user)]}
+            for perm, datastores in sorted(held.items(),
+                                           key=lambda item: PERMISSIONS.index(item[0]))]

@@ -1,4 +1,4 @@
-"""/api/status, /api/global-tags, /api/teams, /api/users."""
+"""/api/status, /api/global-tags, /api/teams (and /teams/listing), /api/users (and /users/me)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 
-from qualytics_ci.sandbox import views
+from qualytics_ci.sandbox import auth, views
 from qualytics_ci.sandbox.problems import expect_dict, not_found, require_keys
 from qualytics_ci.sandbox.store import now_iso
 from qualytics_ci.sandbox.tags import ensure_tags
-from qualytics_ci.sandbox.web import PageNo, PageSize, StoreDep, User, no_content, ok, page
+from qualytics_ci.sandbox.web import (
+    IntList,
+    PageNo,
+    PageSize,
+    StoreDep,
+    User,
+    no_content,
+    ok,
+    page,
+)
 
 router = APIRouter()
 JSON_BODY = Body(default=None)
@@ -65,6 +74,14 @@ async def list_teams(user: User, store: StoreDep, page_no: PageNo = 1,
     return page(list(store.table("teams").values()), page_no, size)
 
 
+@router.get("/teams/listing", summary="List teams (not paginated), by member and permission")
+async def teams_listing(user: User, store: StoreDep, users: IntList = None,
+                        permission: str | None = None) -> Response:
+    members = [u for u in store.table("users").values() if not users or u["id"] in users]
+    teams = [t for u in members for t in auth.permission_teams(store, u)]
+    return ok([t for t in teams if permission is None or t["permission"] == permission])
+
+
 @router.get("/teams/{id}", summary="Get a team")
 async def get_team(id: int, user: User, store: StoreDep) -> Response:
     return ok(store.get("teams", id))
@@ -74,6 +91,11 @@ async def get_team(id: int, user: User, store: StoreDep) -> Response:
 async def list_users(user: User, store: StoreDep, page_no: PageNo = 1,
                      size: PageSize = 50) -> Response:
     return page(list(store.table("users").values()), page_no, size, views.user)
+
+
+@router.get("/users/me", summary="Get the current user (the token's)")
+async def current_user(user: User) -> Response:
+    return ok(views.user(user))
 
 
 @router.get("/users/{id}", summary="Get a user")

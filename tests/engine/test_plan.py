@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.variables import resolve
 from qualytics_ci.render.terminal import render_plan
 from qualytics_ci.results.config import KIND_ORDER
+from qualytics_ci.results.from_json import plan_from_json
 
 from . import apidata
 
@@ -100,10 +102,59 @@ def test_secrets_are_write_only_and_never_rendered() -> None:
     resolved, _ = resolve(config, {"DB_HOST": "db2.example.com", "PW": "s3cr3t-pw"})
     plan = build_plan(config, state, SCOPE, resolved=resolved).plan
     (change,) = plan.changes
-    assert [(f.path, f.before, f.after) for f in change.fields] == [
-        ("host", "db.example.com", "${DB_HOST}")]
+    # host comes from ${DB_HOST}: the target's value may be the old secret, so neither side
+    # is shown; the field is still listed as changed.
+    assert [(f.path, f.before, f.after, f.sensitive) for f in change.fields] == [
+        ("host", "(sensitive)", "(sensitive)", True)]
+    assert "db.example.com" not in render_plan(plan) and "db2" not in render_plan(plan)
+    assert '~ host: "(sensitive)" -> "(sensitive)"' in render_plan(plan)
     resolved, _ = resolve(config, {"DB_HOST": "db.example.com", "PW": "other-pw"})
     assert build_plan(config, state, SCOPE, resolved=resolved).plan.count("unchanged") == 1
+
+
+def test_a_sensitive_field_binds_the_digest_to_its_placeholder_not_its_values() -> None:
+    """The digest a reviewer approves changes when the folder's text changes, and does not
+    depend on the secret values on either side (the target's old one, the folder's new one)."""
+    def digest(host_text: str, env: dict[str, str], target_host: str = "db.example.com") -> str:
+        body = {"name": "warehouse-dev-db", "type": "postgresql", "host": host_text,
+                "port": 5432, "username": "qualytics"}
+        target = apidata.demo_state(connections=[{**apidata.connection(), "host": target_host}])
+        config = Config.of([Connection("warehouse-dev-db", body, file="connections/x.yaml")])
+        resolved, _ = resolve(config, env)
+        return build_plan(config, target, SCOPE, resolved=resolved).plan.digest
+
+    reviewed = digest("${DB_HOST}", {"DB_HOST": "db2.example.com"})
+    assert digest("${DB_HOST}", {"DB_HOST": "db3.example.com"}) == reviewed
+    assert digest("${DB_HOST}", {"DB_HOST": "db2.example.com"},
+                  target_host="old-db.example.com") == reviewed
+    assert digest("${NEW_HOST}", {"NEW_HOST": "db2.example.com"}) != reviewed
+    assert digest("db-${ENV}.example.com", {"ENV": "blue"}) != reviewed
+
+
+def test_a_sensitive_field_survives_the_json_round_trip_with_its_digest() -> None:
+    """The Action renders (and computes plan-digest) from the JSON plan the CLI wrote."""
+    body = {"name": "warehouse-dev-db", "type": "postgresql", "host": "${DB_HOST}",
+            "port": 5432, "username": "qualytics"}
+    config = Config.of([Connection("warehouse-dev-db", body, file="connections/x.yaml")])
+    resolved, _ = resolve(config, {"DB_HOST": "db2.example.com"})
+    plan = build_plan(config, apidata.demo_state(), SCOPE, resolved=resolved).plan
+    again = plan_from_json(json.loads(json.dumps(plan.to_json())))
+    assert again.digest == plan.digest
+    assert [(f.sensitive, f.folder_text) for f in again.changes[0].fields] == [
+        (True, "${DB_HOST}")]
+
+
+def test_a_created_connection_shows_none_of_its_variables() -> None:
+    state = apidata.demo_state()
+    body = {"name": "new-db", "type": "postgresql", "host": "${NEW_HOST}", "port": 5432,
+            "username": "svc", "password": "${NEW_PW}"}
+    config = Config.of([Connection("new-db", body, file="connections/new.yaml")])
+    resolved, _ = resolve(config, {"NEW_HOST": "10.0.0.7", "NEW_PW": "pw-1234"})
+    (change,) = build_plan(config, state, SCOPE, resolved=resolved).plan.changes
+    shown = {f.path: (f.before, f.after, f.sensitive) for f in change.fields}
+    assert shown["host"] == (None, "(sensitive)", True)
+    assert shown["password"] == (None, "(sensitive)", True)
+    assert shown["username"] == (None, "svc", False)
 
 
 def test_new_entities_are_created_and_prune_archives(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ class FakeAPI:
         self.checks: dict[tuple[int, str | None], Sequence[Row]] = {}
         self.results: list[Row] = []
         self.operation: dict[str, Any] = {}
+        self.user: Row = {"id": 1, "email": "admin@example.com", "role": "Admin"}
+        self.teams: list[Row] = []
 
     def list_datastores(self, name: str | None = None) -> Sequence[Row]:
         self.calls.append(("list_datastores", name))
@@ -78,3 +80,11 @@ class FakeAPI:
         for row in self.results:
             if not promote_result or row["result"] in promote_result:
                 yield row
+
+    def get_current_user(self) -> Row:
+        self.calls.append(("get_current_user", None))
+        return self.user
+
+    def teams_listing(self, users: Sequence[int] = ()) -> Sequence[Row]:
+        self.calls.append(("teams_listing", tuple(users)))
+        return self.teams
