@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from qualytics_ci.engine.diff import diff
-from qualytics_ci.engine.plan import Scope, change_for
+from qualytics_ci.engine.plan import Scope, change_for, gone_fields
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.results.config import DriftItem, DriftReport
@@ -41,7 +41,8 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
         wanted.add(entity.key)
         current = target.config.get(entity.key)
         if current is None:
-            items.append(DriftItem(change_for(entity, "create"), "only_in_folder"))
+            items.append(DriftItem(change_for(entity, "create", gone_fields(entity)),
+                                   "only_in_folder"))
             continue
         body = resolved.get(entity.key, entity.body)
         changes = diff(entity.kind, body, current.body, entity.body)
@@ -53,5 +54,7 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
     names = {c.name for c in desired.connections}
     for entity in target.config.entities():
         if entity.key not in wanted and _target_in_scope(entity, target, scope, names):
-            items.append(DriftItem(change_for(entity, "archive"), "only_on_target"))
+            items.append(DriftItem(change_for(entity, "archive",
+                                              gone_fields(entity, side="after")),
+                                   "only_on_target"))
     return DriftReport(tuple(items))
