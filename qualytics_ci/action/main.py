@@ -46,14 +46,26 @@ UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
               "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
 
 
-def in_action_words(err: QualyticsCIError) -> QualyticsCIError:
-    """``err`` as the Action's user should read it: an unset variable is set in the
-    step's ``env:`` or the ``env-file`` input, not "the environment or .env"."""
-    found = UNSET.match(err.message)
-    if not found:
+FOLDER_PATH = re.compile(r"(?<![\w/.-])((?:connections|datastores|overrides)/[^\s,;:'\"()]+"
+                         r"\.ya?ml)")
+
+
+def in_action_words(err: QualyticsCIError, folder: str = "") -> QualyticsCIError:
+    """``err`` as the Action's user should read it: paths in the message relative to the
+    repository, like the annotation's; an unset variable is set in the step's ``env:``
+    or the ``env-file`` input, not "the environment or .env"."""
+    message, hint = err.message, err.hint
+    if folder and folder not in (".", "./"):
+        message = FOLDER_PATH.sub(lambda m: f"{folder.rstrip('/')}/{m.group(1)}", message)
+    found = UNSET.match(message)
+    if found:
+        message, hint = found.group(1), UNSET_HINT
+    if (message, hint) == (err.message, err.hint):
         return err
-    out = QualyticsCIError(found.group(1), file=err.file, line=err.line, hint=UNSET_HINT,
+    out = QualyticsCIError(message, file=err.file, line=err.line, hint=hint,
                            exit_code=err.exit_code)
+    if hasattr(err, "errors"):
+        out.errors = err.errors  # type: ignore[attr-defined]
     return out
 
 
@@ -227,12 +239,13 @@ class Action:
             _config, issues = validate_folder(str(folder), os.environ, None)
         except Exception:  # the folder may be too broken to read: keep the one error
             return []
-        return [in_action_words(QualyticsCIError(i.message, file=i.file, line=i.line))
-                for i in issues if i.level == "error"]
+        return [in_action_words(QualyticsCIError(i.message, file=i.file, line=i.line),
+                                self.inputs.input) for i in issues if i.level == "error"]
 
     def _fail(self, exc: QualyticsCIError) -> int:
-        exc = in_action_words(exc)
-        errors = [in_action_words(e) for e in getattr(exc, "errors", ())
+        folder = self.inputs.input
+        exc = in_action_words(exc, folder)
+        errors = [in_action_words(e, folder) for e in getattr(exc, "errors", ())
                   if isinstance(e, QualyticsCIError)]
         if not errors and exc.file:  # a problem in the folder: there may be more of them
             errors = self._folder_errors()

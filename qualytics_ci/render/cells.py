@@ -63,6 +63,15 @@ def html_code(value: Any) -> str:
     return f"<code>{html(value)}</code>"
 
 
+def prose(value: Any) -> str:
+    """Text whose `backticked` parts are code (a hint naming an option), the rest
+    literal."""
+    parts = _flat(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all literal
+        return text(value)
+    return "".join(code(p) if i % 2 else text(p) for i, p in enumerate(parts))
+
+
 def lines(value: Any) -> str:
     """Several lines in one table cell: each escaped, joined by ``<br>``."""
     parts = _BREAKS.split("" if value is None else str(value))

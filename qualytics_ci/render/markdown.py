@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from qualytics_ci.render.cells import cell as cell  # re-exported: callers write md.cell / md.code
 from qualytics_ci.render.cells import code as code
-from qualytics_ci.render.cells import lines, text
+from qualytics_ci.render.cells import lines, prose, text
 from qualytics_ci.render.document import COMMENT_BUDGET as COMMENT_BUDGET
 from qualytics_ci.render.document import COMMENT_LIMIT as COMMENT_LIMIT
 from qualytics_ci.render.document import SUMMARY_BUDGET as SUMMARY_BUDGET
@@ -56,13 +56,13 @@ def error_sections(message: str, ctx: Context, *, verb: str = "", file: str | No
             lead += lines(rest).replace("<br>", "  \n") + "\n\n"
         hint = hint or (problems[0][3] if problems else None)
         if hint:
-            lead += f"**Hint:** {text(hint)}\n\n"
+            lead += f"**Hint:** {prose(hint)}\n\n"
         return Doc(head, lead)
     if hint:
-        lead += f"**Hint:** {text(hint)}\n\n"
+        lead += f"**Hint:** {prose(hint)}\n\n"
     group = "| file | line | problem |\n|---|---:|---|\n"
     entries = [Entry(group, f"| {code(f or '')} | {n or ''} | {text(m)}"
-                            + (f" — {text(h)}" if h else "") + " |\n")
+                            + (f" — {prose(h)}" if h else "") + " |\n")
                for f, n, m, h in problems]
     return Doc(head, lead, entries)
 
