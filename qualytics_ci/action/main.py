@@ -26,9 +26,11 @@ from qualytics_ci.action.outputs import Result, render, result_from_report
 from qualytics_ci.action.runner import (
     Runner,
     append_summary,
+    commit_sha,
     is_fork_pull_request,
     load_event,
     pull_request_number,
+    repository_url,
     run_url,
     write_output,
 )
@@ -39,6 +41,32 @@ from qualytics_ci.render import markdown as md
 
 Command = Callable[[list[str]], int]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+UNSET = re.compile(r"^(variables? .+ not set)(?: \(environment or \.env\))?$", re.S)
+UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
+              "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
+
+
+FOLDER_PATH = re.compile(r"(?<![\w/.-])((?:connections|datastores|overrides)/[^\s,;:'\"()]+"
+                         r"\.ya?ml)")
+
+
+def in_action_words(err: QualyticsCIError, folder: str = "") -> QualyticsCIError:
+    """``err`` as the Action's user should read it: paths in the message relative to the
+    repository, like the annotation's; an unset variable is set in the step's ``env:``
+    or the ``env-file`` input, not "the environment or .env"."""
+    message, hint = err.message, err.hint
+    if folder and folder not in (".", "./"):
+        message = FOLDER_PATH.sub(lambda m: f"{folder.rstrip('/')}/{m.group(1)}", message)
+    found = UNSET.match(message)
+    if found:
+        message, hint = found.group(1), UNSET_HINT
+    if (message, hint) == (err.message, err.hint):
+        return err
+    out = QualyticsCIError(message, file=err.file, line=err.line, hint=hint,
+                           exit_code=err.exit_code)
+    if hasattr(err, "errors"):
+        out.errors = err.errors  # type: ignore[attr-defined]
+    return out
 
 
 def run_cli_command(argv: list[str]) -> int:
@@ -73,8 +101,12 @@ class Action:
         return self.workspace / ".qualytics-ci" / f"{self.inputs.command}-{key}.json"
 
     def context(self) -> md.Context:
-        return md.Context(title="qualytics-ci", folder=self.inputs.input,
-                          run_url=run_url(self.env))
+        event = load_event(self.env.get("GITHUB_EVENT_PATH"))
+        i = self.inputs
+        folder = "" if i.command == "promote" else i.input
+        return md.Context(title="qualytics-ci", folder=folder, run_url=run_url(self.env),
+                          sha=commit_sha(self.env, event), repo_url=repository_url(self.env),
+                          dry_run=i.direction == "import" and i.command == "plan")
 
     def main(self) -> int:
         registry.on_register(self.runner.mask)
@@ -207,11 +239,14 @@ class Action:
             _config, issues = validate_folder(str(folder), os.environ, None)
         except Exception:  # the folder may be too broken to read: keep the one error
             return []
-        return [QualyticsCIError(i.message, file=i.file, line=i.line) for i in issues
-                if i.level == "error"]
+        return [in_action_words(QualyticsCIError(i.message, file=i.file, line=i.line),
+                                self.inputs.input) for i in issues if i.level == "error"]
 
     def _fail(self, exc: QualyticsCIError) -> int:
-        errors = [e for e in getattr(exc, "errors", ()) if isinstance(e, QualyticsCIError)]
+        folder = self.inputs.input
+        exc = in_action_words(exc, folder)
+        errors = [in_action_words(e, folder) for e in getattr(exc, "errors", ())
+                  if isinstance(e, QualyticsCIError)]
         if not errors and exc.file:  # a problem in the folder: there may be more of them
             errors = self._folder_errors()
             where = (self._annotation_file(exc.file), exc.line)
@@ -227,18 +262,15 @@ class Action:
             self.runner.error(text, file=self._annotation_file(err.file), line=err.line,
                               title="qualytics-ci")
         ctx = self.context()
-        problems = [(self.runner.relative(self._annotation_file(e.file)), e.line, e.message)
-                    for e in errors]
-        sections = md.error_sections(exc.message, ctx,
-                                     file=self.runner.relative(self._annotation_file(exc.file)),
-                                     line=exc.line,
-                                     hint=exc.hint, problems=problems)
-        append_summary(md.summary(sections, ctx).text, self.env.get("GITHUB_STEP_SUMMARY"))
-        write_output("summary", md.comment(sections, ctx).text,
-                            self.env.get("GITHUB_OUTPUT"))
+        problems = [(self.runner.relative(self._annotation_file(e.file)), e.line, e.message,
+                     e.hint) for e in errors]
+        doc = md.error_sections(exc.message, ctx, verb=self.inputs.command,
+                                file=self.runner.relative(self._annotation_file(exc.file)),
+                                line=exc.line, hint=exc.hint, problems=problems)
+        append_summary(md.summary(doc, ctx).text, self.env.get("GITHUB_STEP_SUMMARY"))
+        write_output("summary", md.comment(doc, ctx).text, self.env.get("GITHUB_OUTPUT"))
         if self.inputs.comment != "never":
-            self._comment(md.comment(sections, ctx,
-                                     marker=marker(self.inputs.comment_key)).text)
+            self._comment(md.comment(doc, ctx, marker=marker(self.inputs.comment_key)).text)
         return exc.exit_code or EXIT_ERROR
 
     def _annotation_file(self, file: str | None) -> str | None:

@@ -9,7 +9,7 @@ from qualytics_ci.action.github import marker
 from qualytics_ci.action.inputs import Inputs
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from qualytics_ci.render import markdown as md
-from qualytics_ci.render.fit import Section
+from qualytics_ci.render.fit import Doc
 from qualytics_ci.results import from_json
 from qualytics_ci.results.config import Action, ImportReport, Plan
 from qualytics_ci.results.promote import PromotePreview, PromoteReport
@@ -106,7 +106,7 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
                   in_sync=in_sync, outputs=out)
 
 
-def sections(result: Result, ctx: md.Context) -> list[Section]:
+def sections(result: Result, ctx: md.Context) -> Doc:
     """The markdown document for ``result``."""
     if result.imported is not None:
         return md.import_sections(result.imported, ctx)
@@ -118,8 +118,7 @@ def sections(result: Result, ctx: md.Context) -> list[Section]:
         if result.command == "drift":
             return md.drift_sections(result.plan, ctx, result.in_sync)
         return md.plan_sections(result.plan, ctx)
-    return [Section(f"### {ctx.title}: {result.command}\n\n✅ {md.cell(result.headline)}\n",
-                    essential=True)]
+    return Doc(md.header(ctx, result.command, result.headline, icon="✅"))
 
 
 def render(result: Result, ctx: md.Context, comment_key: str) -> tuple[str, str]:

@@ -262,3 +262,20 @@ def run_url(env: Mapping[str, str] | None = None) -> str | None:
     if not (server and repo and run_id):
         return None
     return f"{server}/{repo}/actions/runs/{run_id}"
+
+
+def commit_sha(env: Mapping[str, str], event: Mapping[str, Any]) -> str | None:
+    """The commit the run looked at: a pull request's head (``GITHUB_SHA`` is then the
+    test merge commit, which nobody can open), else ``GITHUB_SHA``."""
+    pr = event.get("pull_request")
+    head = pr.get("head") if isinstance(pr, dict) else None
+    sha = head.get("sha") if isinstance(head, dict) else None
+    if isinstance(sha, str) and sha:
+        return sha
+    return env.get("GITHUB_SHA") or None
+
+
+def repository_url(env: Mapping[str, str]) -> str | None:
+    """``https://github.com/owner/repo`` (GitHub Enterprise: its own server)."""
+    server, repo = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY")
+    return f"{server.rstrip('/')}/{repo}" if server and repo else None

@@ -76,7 +76,8 @@ def plan_cmd(args: argparse.Namespace) -> int:
                                     prune=args.prune, progress=_progress(args))
     _warn(prepared.warnings)
     plan = prepared.planned.plan
-    print(render_plan(plan, warnings=prepared.planned.warnings), end="")
+    print(render_plan(plan, warnings=prepared.planned.warnings,
+                      dry_run=bool(getattr(args, "dry_run", False))), end="")
     print(f"Plan digest: {plan.digest}")
     for path in {args.json_file, getattr(args, "report", None)} - {None}:
         write_json(path, plan.to_json())  # import --dry-run --report: the plan

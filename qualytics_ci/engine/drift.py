@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from qualytics_ci.engine.diff import diff
-from qualytics_ci.engine.plan import Scope, change_for, desired_body
+from qualytics_ci.engine.plan import Scope, change_for, desired_body, gone_fields
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.results.config import DriftItem, DriftReport
@@ -42,7 +42,8 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
         wanted.add(entity.key)
         current = target.config.get(entity.key)
         if current is None:
-            items.append(DriftItem(change_for(entity, "create"), "only_in_folder"))
+            items.append(DriftItem(change_for(entity, "create", gone_fields(entity)),
+                                   "only_in_folder"))
             continue
         changes = diff(entity.kind, desired_body(entity, resolved), current.body, entity.body)
         # Reverse framing: before = what the folder says, after = what the target has
@@ -54,5 +55,7 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
     names = {c.name for c in desired.connections}
     for entity in target.config.entities():
         if entity.key not in wanted and _target_in_scope(entity, target, scope, names):
-            items.append(DriftItem(change_for(entity, "archive"), "only_on_target"))
+            items.append(DriftItem(change_for(entity, "archive",
+                                              gone_fields(entity, side="after")),
+                                   "only_on_target"))
     return DriftReport(tuple(items))

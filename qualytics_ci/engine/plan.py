@@ -16,6 +16,7 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder.model import UID_KEY, Body, Config, Datastore, Entity, Key, slug
 from qualytics_ci.folder.schema import Issue, raise_if_errors
+from qualytics_ci.folder.writer import layout
 from qualytics_ci.results.config import Change, FieldChange, Kind, Plan
 
 MASS_ARCHIVE_SHARE = 0.10
@@ -76,6 +77,20 @@ def change_for(entity: Entity, action: str, fields: tuple[FieldChange, ...] = ()
     )
 
 
+def gone_fields(entity: Entity, *, side: str = "before") -> tuple[FieldChange, ...]:
+    """An entity present on one side only, as its fields: ``before`` holds the values
+    (an archived check: what the target has) or ``after`` does (drift: only on the
+    target). The reviewer sees the rule and fields of what goes."""
+    shown = comparable(entity.kind, entity.body)
+    return tuple(FieldChange(k, v, None) if side == "before" else FieldChange(k, None, v)
+                 for k, v in shown.items() if v not in (None, [], {}, ""))
+
+
+def exported_paths(config: Config) -> dict[Key, str]:
+    """Where export writes each entity of ``config`` (the file a folder had for it)."""
+    return {entity.key: path for path, entity in layout(config).items()}
+
+
 def _created_fields(entity: Entity) -> tuple[FieldChange, ...]:
     shown = comparable(entity.kind, with_uid(entity, entity.body))
     if entity.kind == "connection":  # placeholders only: the values are never in a plan
@@ -132,10 +147,13 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
     steps.extend(copies)
     if prune and "check" in scope.kinds:
         copied = {s.current.key for s in copies if s.current is not None}
+        paths: dict[Key, str] | None = None
         for check in target.config.checks:
             if check.datastore in scope.datastores and check.key not in wanted | copied:
-                steps.append(Step(change_for(check, "archive"), current=check,
-                                  current_id=target.ids.get(check.key)))
+                paths = exported_paths(target.config) if paths is None else paths
+                change = replace(change_for(check, "archive", gone_fields(check)),
+                                 file=paths.get(check.key))
+                steps.append(Step(change, current=check, current_id=target.ids.get(check.key)))
     plan = Plan(tuple(s.change for s in steps))
     return Planned(plan, tuple(steps), tuple(_warnings(plan, target, scope)))
 

@@ -12,10 +12,14 @@ import json
 from typing import Any
 
 from qualytics_ci import secrets
+from qualytics_ci.render import diffs
+from qualytics_ci.render.actions import STYLES, archive_warning, style
 from qualytics_ci.results.config import Change, DriftReport, ImportReport, Plan
 
-SYMBOLS = {"create": "+", "update": "~", "archive": "-", "unchanged": " ", "duplicate": "-"}
+SYMBOLS = {a: st.sign for a, st in STYLES.items()}  # kept for callers that read signs
 MAX_VALUE = 120
+RESOLVE = ("To resolve: import the folder to put the target back, or adopt the target's "
+           "change into the folder (edit the file, or export).")
 
 
 def value(v: Any) -> str:
@@ -37,28 +41,42 @@ def describe(change: Change) -> str:
     return text
 
 
+def _rule(change: Change) -> str:
+    rule = diffs.rule_of(change)
+    return f" ({rule})" if rule else ""
+
+
 def change_lines(change: Change, *, show_created: bool = False) -> list[str]:
-    lines = [f"  {SYMBOLS[change.action]} {change.action} {describe(change)}"]
+    """The entity's line, then (for updates, and archives) one line per field; a
+    multi-line text is diffed line by line."""
+    s = style(change.action)
+    lines = [f"  {s.sign} {s.verb} {describe(change)}"
+             + (_rule(change) if change.action != "update" else "")]
     if change.action == "update" or (show_created and change.action == "create"):
-        for f in change.fields:
-            if change.action == "create":
-                lines.append(f"      + {f.path}: {value(f.after)}")
-            else:
-                lines.append(f"      ~ {f.path}: {value(f.before)} -> {value(f.after)}")
+        lines += [f"      {ln}" for ln in diffs.change_lines(change, arrow="->")]
+    if s.archives and change.file:
+        what = "file removed" if change.action == "archive" else "file"
+        lines.append(f"      {what}: {change.file}")
     return lines
 
 
-def render_plan(plan: Plan, *, warnings: tuple[str, ...] = ()) -> str:
-    """The whole plan: changed entities in order, then the headline."""
+def render_plan(plan: Plan, *, warnings: tuple[str, ...] = (), dry_run: bool = False) -> str:
+    """The whole plan: changed entities in order, warnings (archives first), then the
+    headline; ``dry_run`` (``import --dry-run``) says that nothing was changed."""
     lines: list[str] = []
     for change in plan.changes:
-        if change.action != "unchanged":
+        if style(change.action).listed:
             lines.extend(change_lines(change))
     if not plan.has_changes:
         lines.append("No changes. The target matches the folder.")
+    archived = archive_warning(plan.changes)
+    if archived:
+        lines.append(f"warning: {archived}")
     lines.extend(f"warning: {w}" for w in warnings)
     lines.append("")
     lines.append(plan.headline())
+    if dry_run:
+        lines.append("Dry run: nothing was changed.")
     return secrets.redact("\n".join(lines)) + "\n"
 
 
@@ -69,11 +87,16 @@ def render_report(report: ImportReport) -> str:
         change = outcome.change
         if change.action == "unchanged" and outcome.result == "ok":
             continue
-        mark = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}[outcome.result]
-        line = f"  {SYMBOLS[change.action]} {change.action} {describe(change)}: {mark}"
-        if outcome.message:
-            line += f" ({outcome.message})"
+        mark = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}.get(outcome.result,
+                                                                           outcome.result)
+        s = style(change.action)
+        line = f"  {s.sign} {s.verb} {describe(change)}: {mark}"
+        message = (outcome.message or "").splitlines()
+        if message:
+            line += f" ({message[0]}" + (")" if len(message) == 1 else "")
         lines.append(line)
+        if len(message) > 1:  # a multi-line message keeps its lines
+            lines += [f"      {m}" for m in message[1:-1]] + [f"      {message[-1]})"]
     lines.append("")
     lines.append(report.headline())
     return secrets.redact("\n".join(lines)) + "\n"
@@ -87,9 +110,20 @@ def render_drift(drift: DriftReport) -> str:
     for item in drift.items:
         if item.state == "in_sync":
             continue
-        lines.append(f"  {labels[item.state]}: {describe(item.change)}")
+        lines.append(f"  {labels[item.state]}: {describe(item.change)}"
+                     + (_rule(item.change) if item.state != "changed" else ""))
+        if item.state != "changed":
+            continue
         for f in item.change.fields:
-            lines.append(f"      ~ {f.path}: folder {value(f.before)}, target {value(f.after)}")
+            if diffs.is_block(f.before) or diffs.is_block(f.after):
+                lines.append(f"      ~ {f.path}: (- folder, + target)")
+                lines += [f"      {ln}" for ln in diffs.unified(diffs.text_lines(f.before),
+                                                                 diffs.text_lines(f.after))]
+            else:
+                lines.append(f"      ~ {f.path}: folder {value(f.before)}, "
+                             f"target {value(f.after)}")
     lines.append("")
     lines.append(drift.headline())
+    if drift.drifted:
+        lines.append(RESOLVE)
     return secrets.redact("\n".join(lines)) + "\n"

@@ -50,7 +50,8 @@ def test_export_plan_import_drift_round_trip(sandbox: RunningSandbox, github_stu
     digest = changed.outputs["plan-digest"]
     comments = github_stub.comments_on(7)
     assert len(comments) == 1 and f"`{digest}`" in comments[0]["body"]
-    assert "- 50000\n+ 75000" in comments[0]["body"]
+    assert "check <code>orders__between__total_amount</code>: properties.max 50000 → 75000" \
+        in comments[0]["body"]
 
     applied = act(ws, sandbox, github_stub, "import", **{"dry-run": "false",
                                                          "expect-plan": digest})

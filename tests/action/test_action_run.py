@@ -48,7 +48,7 @@ def test_plan_on_a_pull_request_sets_outputs_summary_and_one_comment(
     report = json.loads((workspace / o["report"]).read_text())
     assert report["digest"] == o["plan-digest"]
     assert "Plan: 3 to create, 1 to update, 0 to archive, 412 unchanged." in run.summary
-    assert o["summary"].startswith("### qualytics-ci: plan")
+    assert o["summary"].startswith("### qualytics-ci plan")
     comments = github_stub.comments_on(7)
     assert len(comments) == 1
     body = comments[0]["body"]
@@ -220,7 +220,9 @@ def test_promote_sets_operation_id(workspace: Path, github_stub: GitHubStub) -> 
                      api_url=github_stub.url, event_name="workflow_dispatch", event={})
     assert run.code == 0, run.stdout
     assert run.outputs["operation-id"] == "77" and run.outputs["created"] == "1"
-    assert "Promote ✅ success: `warehouse-dev` → `warehouse-prod`" in run.summary
+    assert run.summary.startswith("### ✅ qualytics-ci promote")
+    assert "from `warehouse-dev` to `warehouse-prod` finished with result `success`." \
+        in run.summary
 
 
 def test_bad_boolean_input_is_a_clear_error(workspace: Path, github_stub: GitHubStub) -> None:

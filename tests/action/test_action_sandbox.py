@@ -25,7 +25,9 @@ def test_promote_runs_waits_and_reports(sandbox: RunningSandbox, tmp_path: Path)
     assert (o["created"], o["updated"], o["failed"]) == ("4", "1", "0")
     report = json.loads((ws / o["report"]).read_text())
     assert report["operation_id"] == int(o["operation-id"]) and report["result"] == "success"
-    assert "Promote ✅ success: `warehouse-dev/orders` → `warehouse-prod/orders`" in run.summary
+    assert run.summary.startswith("### ✅ qualytics-ci promote")
+    assert ("from `warehouse-dev/orders` to `warehouse-prod/orders` finished with result "
+            "`success`.") in run.summary
     assert run.stdout.splitlines()[0] == f"::add-mask::{token}"
     assert token not in run.everything.replace(f"::add-mask::{token}", "")
 
@@ -39,7 +41,7 @@ def test_promote_dry_run_previews_on_a_pull_request(sandbox: RunningSandbox,
                           "url": sandbox.url, "token": sandbox.tokens["editor"],
                           "comment": "never"}, fake_engine=False)
     assert run.code == 0, run.stdout + run.stderr
-    assert "promote preview (dry run, nothing changed)" in run.summary
+    assert "promote preview (dry run)" in run.summary and "Nothing was changed." in run.summary
     o = run.outputs
     assert o["operation-id"] == "" and o["has-changes"] == "true"
     assert (o["created"], o["updated"], o["unchanged"], o["failed"]) == ("4", "1", "5", "0")
@@ -49,7 +51,7 @@ def test_promote_dry_run_previews_on_a_pull_request(sandbox: RunningSandbox,
     assert ("would **create 4**, **update 1**, skip 5; **0** expected to fail; 1 excluded"
             in run.summary)
     rows = [ln for ln in run.summary.splitlines() if ln.startswith("| ")][1:]
-    assert len(rows) == 11 and rows[0].startswith("| 🚫 excluded |")
+    assert len(rows) == 11 and rows[0].startswith("| 🚫&nbsp;excluded |")
     assert "```text" not in run.summary
     assert "Promote preview: 4 to create, 1 to update" in run.stdout
 

@@ -58,7 +58,8 @@ def test_fork_pull_request_gets_no_comment_attempt(tmp_path: Path) -> None:
     assert code == 0
     assert "pull request from a fork" in out.getvalue()
     outputs = parse_output_file((tmp_path / "out").read_text())
-    assert outputs["has-changes"] == "false" and outputs["summary"].startswith("### qualytics-ci")
+    assert outputs["has-changes"] == "false"
+    assert outputs["summary"].startswith("### ✅ qualytics-ci validate")
 
 
 def test_a_bug_is_reported_without_secrets(tmp_path: Path) -> None:

@@ -211,5 +211,5 @@ def test_image_steps_replayed_in_a_fresh_venv_run_the_action(tmp_path: Path) -> 
     text = proc.stdout + proc.stderr
     assert proc.returncode == 0, text
     assert proc.stdout.splitlines()[0] == "::add-mask::pg-s3cret-value"
-    assert summary.read_text().startswith("### qualytics-ci: validate")
+    assert summary.read_text().startswith("### ✅ qualytics-ci validate")
     assert parse_output_file(out.read_text())["has-changes"] == "false"

@@ -163,7 +163,7 @@ def test_the_actions_pull_request_plan_shows_no_value(story: Cli, tmp_path: Path
         assert leaks(text) == [], label
     for doc in (run.summary, comments[0]):
         for path in SENSITIVE_FIELDS:
-            assert f"  {path}\n- \"(sensitive)\"\n+ \"(sensitive)\"" in doc
+            assert f'~ {path}: "(sensitive)" → "(sensitive)"' in doc
     # The digest the reviewer approves is the one the CLI computes for the same folder.
     plan = story.run("plan")
     assert f"Plan digest: {run.outputs['plan-digest']}" in plan.out

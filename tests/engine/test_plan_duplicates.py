@@ -137,7 +137,8 @@ def test_import_report_and_markdown_count_the_duplicates(tmp_path: Path) -> None
     summary = md.summary(md.plan_sections(plan, md.Context()), md.Context()).text
     assert "| kind | create | update | archive | duplicate | unchanged |" in summary
     assert "| checks | 0 | 0 | 0 | 1 | 5 |" in summary
-    assert "| - duplicate | warehouse-dev | orders | orders__between__total |" in summary
+    assert ("- check **orders\\_\\_between\\_\\_total** in `orders` · an extra copy on the "
+            "target (id 7; id 2 is kept)") in summary
     imported = md.summary(md.import_sections(report, md.Context()), md.Context()).text
     assert "| checks | 0 | 0 | 0 | 1 | 5 |" in imported
     # Without duplicates the table keeps its four columns.

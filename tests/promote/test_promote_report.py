@@ -68,7 +68,8 @@ def test_terminal_and_markdown_put_failures_first() -> None:
     md = render_promote_markdown(report)
     assert md.index("failed |") < md.index("created |")
     assert "Validation \\| failed" in md
-    assert "**1** created" in md
+    assert md.startswith("### ❌ qualytics-ci promote")
+    assert "**Promote: 1 created, 0 updated, 0 skipped, 1 failed (of 2).**" in md
 
 
 def test_markdown_truncates_successes_not_failures() -> None:
@@ -92,7 +93,7 @@ def test_preview_markdown_lists_failures_first_and_the_estimates() -> None:
         certain=("names resolved",), estimates=("matching | rule",))
     md = render_promote_preview_markdown(preview)
     assert "would **create 1**, **update 1**, skip 0; **1** expected to fail" in md
-    assert md.index("❌ fail") < md.index("🆕 create") < md.index("✏️ update")
+    assert md.index("❌&nbsp;fail") < md.index("🆕&nbsp;create") < md.index("✏️&nbsp;update")
     assert '`properties`: {"max": 5} → {"max": 10}' in md
     assert "**estimated:** matching \\| rule" in md
 
@@ -120,4 +121,4 @@ def test_promote_markdown_cells_cannot_inject_html_or_break_the_table() -> None:
                            (PromoteEntity("quality_check", 5, "a|b<img src=x>", "failed",
                                           None, "line\nbreak"),))
     md = render_promote_markdown(report)
-    assert "| a\\|b&lt;img src=x&gt; | 5 |  | line break |" in md
+    assert "| a\\|b\\<img src=x\\> | 5 |  | line<br>break |" in md
