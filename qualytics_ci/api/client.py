@@ -11,7 +11,6 @@ was never made, or the server answered 429.
 from __future__ import annotations
 
 import collections
-import email.utils
 import itertools
 import logging
 import os
@@ -24,9 +23,9 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError
 
 from qualytics_ci import __version__, secrets
+from qualytics_ci.api import retry as retries
 from qualytics_ci.api.counter import RequestCounter
 from qualytics_ci.api.errors import (
     URL_HINT,
@@ -58,6 +57,10 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 PAGE_CONCURRENCY = 4  # list pages read at once after the first
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at call time
+
+
 class _BearerAuth(requests.auth.AuthBase):
     """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
 
@@ -70,53 +73,6 @@ class _BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_BearerAuth(***)"
-
-
-def _not_sent(exc: requests.RequestException) -> bool:
-    """True when the request never reached the server (no connection was made)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
-        return True  # a failed TLS handshake happens before the request is written
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return False
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        cause: Any = exc.args[0] if exc.args else None
-        cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the cause
-        return isinstance(cause, ConnectTimeoutError)  # includes NewConnectionError and DNS
-    return False
-
-
-def _reason(exc: requests.RequestException, read_timeout: float) -> str:
-    """A short, header-free description of a transport failure."""
-    text = str(exc)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"no answer within {read_timeout:g} s"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS/SSL error (certificate or protocol)"
-    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
-        return "host name not found (DNS)"
-    if "refused" in text.lower():
-        return "connection refused"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed or was closed"
-    return f"request failed ({type(exc).__name__})"
-
-
-def _retry_after(response: requests.Response, cap: float) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date), capped."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        seconds = when.timestamp() - time.time()
-    return max(0.0, min(seconds, cap))
 
 
 def _settle_environment(session: requests.Session, base_url: str, verify: bool) -> None:
@@ -142,12 +98,13 @@ class Client(Resources):
         connect_timeout: float = 10.0,
         pool_size: int = 32,
         max_retries: int = 5,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] = _random.random,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         max_retry_after: float = 60.0,
         verify: bool = True,
+        notify: retries.Notifier | None = None,
     ) -> None:
         self.base_url = normalize_url(url)
         self.host = urlsplit(self.base_url).netloc
@@ -158,8 +115,10 @@ class Client(Resources):
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_after = max_retry_after
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else _sleep
         self._random = random
+        self._notify = notify
+        self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
@@ -186,8 +145,7 @@ class Client(Resources):
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
-        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * self._random())
+        return retries.backoff(attempt, self.backoff_base, self.backoff_max, self._random)
 
     def pause(self, attempt: int) -> None:
         """Sleep the backoff of retry ``attempt`` (for callers that retry whole reads)."""
@@ -206,6 +164,8 @@ class Client(Resources):
         path = path if path.startswith("/") else f"/{path}"
         url = self.base_url + path
         query = encode_params(params)
+        data = retries.encode_body(method, path, json)
+        headers = {"Content-Type": "application/json"} if data is not None else None
         idempotent = method not in NOT_IDEMPOTENT
         attempt = 0
         while True:
@@ -214,19 +174,16 @@ class Client(Resources):
             started = time.perf_counter()
             try:
                 response = self._session.request(
-                    method, url, params=query or None, json=json,
+                    method, url, params=query or None, data=data, headers=headers,
                     timeout=(self.connect_timeout, self.timeout),
                 )
             except requests.RequestException as exc:
-                unsent = _not_sent(exc)
-                retryable = not isinstance(exc, requests.exceptions.SSLError) and isinstance(
-                    exc, requests.ConnectionError | requests.Timeout
-                    | requests.exceptions.ChunkedEncodingError
-                )
-                reason = _reason(exc, self.timeout)
+                unsent = retries.not_sent(exc)
+                reason = retries.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
-                if retryable and (idempotent or unsent) and attempt <= self.max_retries:
-                    self._pause(self.backoff(attempt), method, path, reason)
+                if (retries.retryable(exc) and (idempotent or unsent)
+                        and attempt <= self.max_retries):
+                    self._pause(self.backoff(attempt), method, path, reason, attempt)
                     continue
                 raise transport_error(
                     method, path, host=self.host, reason=reason, attempts=attempt,
@@ -236,12 +193,14 @@ class Client(Resources):
             log.debug("%s %s -> %d in %.0f ms", method, path, status,
                       (time.perf_counter() - started) * 1000)
             if status < 400:
+                self._answered = True
                 return self._decode(method, path, response)
             retry = status == 429 or (status in RETRY_STATUSES and idempotent)
             if retry and attempt <= self.max_retries:
-                delay = _retry_after(response, self.max_retry_after) if status == 429 else None
+                delay = (retries.retry_after(response, self.max_retry_after)
+                         if status == 429 else None)
                 self._pause(self.backoff(attempt) if delay is None else delay, method, path,
-                            f"HTTP {status}")
+                            f"HTTP {status}", attempt)
                 continue
             try:
                 body = response.json()
@@ -250,10 +209,14 @@ class Client(Resources):
             raise error_for_status(
                 method, path, status, detail_of(body, response.text),
                 host=self.host, body=json, attempts=attempt,
+                base_url=None if self._answered else self.base_url,
             )
 
-    def _pause(self, delay: float, method: str, path: str, why: str) -> None:
+    def _pause(self, delay: float, method: str, path: str, why: str, attempt: int) -> None:
         log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
+        if self._notify is not None:
+            self._notify(retries.retry_line(delay, why, method, path, attempt,
+                                            self.max_retries + 1))
         self._sleep(delay)
 
     def _decode(self, method: str, path: str, response: requests.Response) -> Any:
