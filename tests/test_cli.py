@@ -27,7 +27,7 @@ def test_unknown_command_is_a_usage_error_exit_1_with_a_suggestion(
     err = capsys.readouterr().err
     assert err.startswith("usage: qualytics-ci")
     assert "invalid choice: 'exprot'" in err
-    assert "did you mean 'export'?" in err
+    assert "hint: did you mean 'export'? (`qualytics-ci --help` lists the commands)" in err
 
 
 # -- error handling, through main(argv) ---------------------------------------------------------

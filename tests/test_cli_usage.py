@@ -60,6 +60,14 @@ def test_a_misspelt_choice_suggests_the_choice(capsys: pytest.CaptureFixture[str
     assert "did you mean 'checks'?" in err
 
 
+def test_a_command_option_given_before_the_command_says_where_it_goes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    err = usage_error(capsys, "--url", "http://q.example.com", "plan", "--input", "cfg")
+    assert "invalid choice: 'http://q.example.com'" in err
+    assert ("hint: --url is an option of the commands: give it after the command, e.g. "
+            "`qualytics-ci plan --url ...`") in err
+
+
 def test_a_missing_required_option_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     err = usage_error(capsys, "promote", "--type", "checks")
     assert "the following arguments are required: --from, --to" in err
@@ -124,6 +132,15 @@ def test_every_command_has_help_text() -> None:
     helps = {c.dest: c.help for c in commands._get_subactions()}
     assert set(helps) == set(commands.choices)
     assert all(helps.values()), helps
+
+
+def test_an_input_that_is_a_file_is_not_called_missing(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text("{}")
+    assert main(["validate", "--input", str(tmp_path / "plan.json")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path}/plan.json is a file, not a config folder",
+        "  hint: give --input the folder export wrote"]
 
 
 # -- a closed stdout (`| head -1`) --------------------------------------------------------

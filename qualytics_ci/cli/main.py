@@ -28,7 +28,7 @@ from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
 
 Handler = Callable[[argparse.Namespace], int]
 
-KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,checks"
+KINDS_HELP = "comma list of: connections, datastores, containers, computed_fields, checks"
 
 # command -> "module:function"; the module is imported only when the command runs,
 # so `qualytics-ci --help` works without the sandbox extra installed.

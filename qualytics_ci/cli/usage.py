@@ -39,11 +39,13 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+        self._argv: list[str] = []
 
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:
         """As argparse's, but an unknown argument is reported by the subcommand's own
         parser (its usage line, its options to suggest from)."""
+        self._argv = list(sys.argv[1:] if args is None else args)
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
             self.chosen(parsed).error(_UNRECOGNIZED + " ".join(extras))
@@ -63,7 +65,9 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         text = f"{self.prog}: error: {message}\n"
         near = self._suggestion(message)
-        see = f"`{self.prog} --help` lists the options"
+        listed = "commands" if any(isinstance(a.choices, dict) for a in self._actions) \
+            else "options"
+        see = f"`{self.prog} --help` lists the {listed}"
         text += f"  hint: {near} ({see})\n" if near else f"  hint: {see}\n"
         self.exit(EXIT_ERROR, text)
 
@@ -82,7 +86,23 @@ class Parser(argparse.ArgumentParser):
         found = _INVALID_CHOICE.search(message)
         if found:
             choices = [str(c) for a in self._actions if a.choices for c in a.choices]
-            return did_you_mean(found.group(1), choices)
+            return did_you_mean(found.group(1), choices) or self._misplaced()
+        return None
+
+    def _misplaced(self) -> str | None:
+        """``qualytics-ci --url X plan``: a command's option given before the command."""
+        commands = {name: sub for a in self._actions if isinstance(a.choices, dict)
+                    for name, sub in a.choices.items() if isinstance(sub, Parser)}
+        mine = set(self.option_names())
+        for word in self._argv:
+            option = word.split("=", 1)[0]
+            if not option.startswith("--") or option in mine:
+                continue
+            using = [name for name, sub in commands.items() if option in sub.option_names()]
+            if using:
+                command = next((w for w in self._argv if w in commands), using[0])
+                return (f"{option} is an option of the commands: give it after the command, "
+                        f"e.g. `{self.prog} {command} {option} ...`")
         return None
 
 

@@ -136,12 +136,14 @@ def _check_output(root: Path, force: bool) -> None:
                                hint="give --output a folder you can write to") from None
     if foreign and not _written_by_export(root):
         shown = ", ".join(foreign[:4]) + (", ..." if len(foreign) > 4 else "")
+        hint = ("give --output a new folder (e.g. qualytics-config), or pass --force to "
+                "export into this one anyway")
+        if resolved.name in LAYOUT_ENTRIES and _written_by_export(resolved.parent):
+            hint = f"this is part of a config folder: give --output {root.parent} instead"
         raise QualyticsCIError(
             f"--output {root} is not a config folder (it has {shown}): export removes the "
             "layout's files it did not write, so it writes only into a new or empty folder "
-            "or a config folder",
-            hint="give --output a new folder (e.g. qualytics-config), or pass --force to "
-                 "export into this one anyway")
+            "or a config folder", hint=hint)
 
 
 def _make_root(root: Path) -> list[Path]:

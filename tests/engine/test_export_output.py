@@ -184,3 +184,11 @@ def test_the_summary_lists_written_unchanged_and_removed(tmp_path: Path) -> None
         "unchanged": ["datastores/wh/_datastore.yaml"],
         "removed": ["datastores/wh/checks/orders/notnull__id.yaml"]}
     assert not (tmp_path / "datastores" / "wh" / "checks").exists()
+
+
+def test_a_part_of_a_config_folder_points_at_the_folder(tmp_path: Path) -> None:
+    write_folder(tmp_path / "cfg", FILES, owns_all)
+    error = refused(tmp_path / "cfg" / "datastores")
+    assert error.message.startswith(f"--output {tmp_path}/cfg/datastores is not a config "
+                                    "folder (it has wh)")
+    assert error.hint == f"this is part of a config folder: give --output {tmp_path}/cfg instead"
