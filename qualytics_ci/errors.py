@@ -8,6 +8,9 @@ exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
@@ -41,3 +44,20 @@ class QualyticsCIError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+def close_matches(name: str, names: Iterable[str], n: int = 5,
+                  cutoff: float = 0.5) -> list[str]:
+    """The names most like ``name``, best first (case-insensitive)."""
+    lowered = {candidate.lower(): candidate for candidate in names}
+    found = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=cutoff)
+    return [lowered[f] for f in found]
+
+
+def did_you_mean(name: str, names: Iterable[str], *, quote: bool = True) -> str | None:
+    """``did you mean 'checks'?`` for a misspelt ``name`` (the nearest of ``names``,
+    case-insensitive); None when nothing is near."""
+    similar = close_matches(name, names, n=1, cutoff=0.6)
+    if not similar:
+        return None
+    return f"did you mean {similar[0]!r}?" if quote else f"did you mean {similar[0]}?"

@@ -69,6 +69,20 @@ class Progress:
                 self._finish_line()
             self._phase = ""
 
+    def note(self, text: str) -> None:
+        """One line of news (e.g. a retry) on the stream, unless quiet; on a terminal the
+        live line is drawn again below it. Thread-safe; usable as a client's notifier."""
+        with self._lock:
+            if self.quiet:
+                return
+            if self._drawn:
+                self.stream.write("\r\x1b[K")
+                self._drawn = False
+            self.stream.write(text + "\n")
+            if self.live and self._phase:
+                self._emit(force=True)
+            self.stream.flush()
+
     def _emit(self, *, force: bool) -> None:
         if self.quiet or not self._phase:
             return

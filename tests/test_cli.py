@@ -16,16 +16,18 @@ from qualytics_ci.errors import EXIT_PARTIAL, QualyticsCIError
 
 
 def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        main(["--version"])
-    assert exc.value.code == 0
+    assert main(["--version"]) == 0
     assert __version__ in capsys.readouterr().out
 
 
-def test_unknown_command_is_a_usage_error() -> None:
-    with pytest.raises(SystemExit) as exc:
-        main(["frobnicate"])
-    assert exc.value.code == 2
+def test_unknown_command_is_a_usage_error_exit_1_with_a_suggestion(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2 means "changes present": a usage error must not look like one."""
+    assert main(["exprot"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("usage: qualytics-ci")
+    assert "invalid choice: 'exprot'" in err
+    assert "hint: did you mean 'export'? (`qualytics-ci --help` lists the commands)" in err
 
 
 # -- error handling, through main(argv) ---------------------------------------------------------

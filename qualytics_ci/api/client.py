@@ -56,6 +56,10 @@ log = logging.getLogger("qualytics_ci.http")
 PAGE_CONCURRENCY = 4  # list pages read at once after the first
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at call time
+
+
 class _BearerAuth(requests.auth.AuthBase):
     """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
 
@@ -93,12 +97,13 @@ class Client(Resources):
         connect_timeout: float = 10.0,
         pool_size: int = 32,
         max_retries: int = 5,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] = _random.random,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         max_retry_after: float = 60.0,
         verify: bool = True,
+        notify: retry.Notifier | None = None,
     ) -> None:
         self.base_url = normalize_url(url)
         self.host = urlsplit(self.base_url).netloc
@@ -109,8 +114,10 @@ class Client(Resources):
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_after = max_retry_after
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else _sleep
         self._random = random
+        self._notify = notify
+        self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
@@ -157,6 +164,8 @@ class Client(Resources):
         path = path if path.startswith("/") else f"/{path}"
         url = self.base_url + path
         query = encode_params(params)
+        data = retry.encode_body(method, path, json)
+        headers = {"Content-Type": "application/json"} if data is not None else None
         attempt = 0
         while True:
             attempt += 1
@@ -164,14 +173,14 @@ class Client(Resources):
             started = time.perf_counter()
             try:
                 response = self._session.request(
-                    method, url, params=query or None, json=json,
+                    method, url, params=query or None, data=data, headers=headers,
                     timeout=(self.connect_timeout, self.timeout),
                 )
             except requests.RequestException as exc:
                 reason = retry.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
                 if retry.retries_failure(method, exc) and attempt <= self.max_retries:
-                    self._pause(self.backoff(attempt), method, path, reason)
+                    self._pause(self.backoff(attempt), method, path, reason, attempt)
                     continue
                 raise transport_error(
                     method, path, host=self.host, reason=reason, attempts=attempt,
@@ -181,11 +190,12 @@ class Client(Resources):
             log.debug("%s %s -> %d in %.0f ms", method, path, status,
                       (time.perf_counter() - started) * 1000)
             if status < 400:
+                self._answered = True
                 return self._decode(method, path, response)
             if retry.retries_status(method, status) and attempt <= self.max_retries:
                 delay = retry.retry_after(response, self.max_retry_after)
                 self._pause(self.backoff(attempt) if delay is None else delay, method, path,
-                            f"HTTP {status}")
+                            f"HTTP {status}", attempt)
                 continue
             try:
                 body = response.json()
@@ -194,10 +204,14 @@ class Client(Resources):
             raise error_for_status(
                 method, path, status, detail_of(body, response.text),
                 host=self.host, body=json, attempts=attempt,
+                base_url=None if self._answered else self.base_url,
             )
 
-    def _pause(self, delay: float, method: str, path: str, why: str) -> None:
+    def _pause(self, delay: float, method: str, path: str, why: str, attempt: int) -> None:
         log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
+        if self._notify is not None:
+            self._notify(retry.retry_line(delay, why, method, path, attempt,
+                                            self.max_retries + 1))
         self._sleep(delay)
 
     def _decode(self, method: str, path: str, response: requests.Response) -> Any:

@@ -168,8 +168,12 @@ def error_for_status(
     host: str,
     body: Any = None,
     attempts: int = 1,
+    base_url: str | None = None,
 ) -> APIError:
-    """The typed error for an HTTP error answer ``status`` to ``method path``."""
+    """The typed error for an HTTP error answer ``status`` to ``method path``.
+
+    ``base_url`` is given while no call of the run has succeeded yet: a 404 for a list
+    then most likely means the URL is not the deployment's base, and the hint says so."""
     where = f"{method} {path}"
     kwargs: dict[str, Any] = {"method": method, "path": path, "status": status, "detail": detail}
     if status == 401:
@@ -187,7 +191,12 @@ def error_for_status(
             **kwargs,
         )
     if status == 404:
-        return NotFound(_with_detail(f"not found (404): {where}", detail), **kwargs)
+        hint = None
+        if base_url and method.upper() == "GET" and "{id}" not in path_template(path):
+            hint = (f"nothing answers at {base_url}{path_template(path)}: --url / "
+                    "QUALYTICS_URL should be the deployment's base address, with or without "
+                    "/api (e.g. https://your-instance.qualytics.io)")
+        return NotFound(_with_detail(f"not found (404): {where}", detail), hint=hint, **kwargs)
     if status == 409:
         return Conflict(_with_detail(f"conflict (409) for {where}", detail), **kwargs)
     if status == 422:

@@ -15,17 +15,27 @@ do anything twice.
   429, or a connection that was never made.
 
 Waits: exponential backoff with jitter, or the server's ``Retry-After`` when it
-sends one (on any repeated status), capped.
+sends one (on any repeated status), capped. Each retry is told to an optional
+notifier (:data:`Notifier`, a plain callable, so this layer imports nothing above
+it). Request bodies are encoded here too, strictly: NaN or Infinity is an input
+error, never a network one.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
+import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError
+
+from qualytics_ci.errors import QualyticsCIError
+
+Notifier = Callable[[str], None]  # told each retry (the CLI passes its progress' note)
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_IDEMPOTENT = frozenset({"POST", "PATCH"})
@@ -118,3 +128,49 @@ def reason(exc: requests.RequestException, read_timeout: float) -> str:
     if isinstance(exc, requests.exceptions.ConnectionError):
         return "connection failed or was closed"
     return f"request failed ({type(exc).__name__})"
+
+
+def retry_line(delay: float, why: str, method: str, path: str, attempt: int,
+               attempts: int) -> str:
+    """``retrying in 2.0 s (attempt 2 of 6): connection refused (GET /connections)``."""
+    return (f"retrying in {delay:.1f} s (attempt {attempt + 1} of {attempts}): "
+            f"{why} ({method} {path})")
+
+
+def _bad_value(value: Any, where: str) -> tuple[str, str] | None:
+    """The first value JSON cannot carry: (its dotted path, what it is)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where or "(body)", repr(value).replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _bad_value(item, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _bad_value(item, f"{where}.{i}" if where else str(i))
+            if found:
+                return found
+    elif not isinstance(value, str | int | float | bool | type(None)):
+        return where or "(body)", type(value).__name__
+    return None
+
+
+def encode_body(method: str, path: str, body: Any) -> bytes | None:
+    """The request body as strict JSON (no NaN or Infinity, which the API cannot read).
+
+    A value that cannot be encoded is a problem of the input, never of the network:
+    it raises a :class:`QualyticsCIError` naming the key, and nothing is sent."""
+    if body is None:
+        return None
+    try:
+        return json.dumps(body, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        found = _bad_value(body, "")
+        what = f"{found[0]} is {found[1]}" if found else str(exc)
+        raise QualyticsCIError(
+            f"cannot send {method} {path}: its body is not valid JSON ({what}); "
+            "nothing was sent",
+            hint="JSON has no NaN or Infinity: give the property a number (or remove it) "
+                 "in the folder's file",
+        ) from None

@@ -12,12 +12,12 @@ import sys
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.cli.files import check_output_files, write_output
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.validate import describe, validate_folder
 from qualytics_ci.progress import Progress
-from qualytics_ci.render.json import write_json
 from qualytics_ci.render.terminal import render_drift, render_plan, render_report
 from qualytics_ci.results.config import ImportReport
 
@@ -26,10 +26,12 @@ def _progress(args: argparse.Namespace) -> Progress:
     return Progress(quiet=bool(getattr(args, "quiet", False)))
 
 
-def _client(args: argparse.Namespace) -> Client:
+def _client(args: argparse.Namespace, progress: Progress) -> Client:
+    """The client; each retry is told on stderr through ``progress`` (unless --quiet)."""
     load_env_file(getattr(args, "env_file", None))
     target = resolve_target(args.url, args.token)
-    return Client(target.url, target.token, timeout=getattr(args, "request_timeout", 30.0))
+    return Client(target.url, target.token, timeout=getattr(args, "request_timeout", 30.0),
+                  notify=progress.note)
 
 
 def _environment(args: argparse.Namespace) -> str | None:
@@ -43,11 +45,20 @@ def _warn(warnings: tuple[Issue, ...] | list[Issue]) -> None:
 
 def export_cmd(args: argparse.Namespace) -> int:
     """``export``: write the target's configuration to a folder."""
-    with _client(args) as client:
+    check_output_files([(args.json_file, "--json")])
+    progress = _progress(args)
+    with _client(args, progress) as client:
         result = commands.run_export(client, args.output, include=args.include,
-                                     datastores=args.datastore, progress=_progress(args))
+                                     datastores=args.datastore, progress=progress,
+                                     force=args.force)
+    removed = f"{len(result.removed)} removed" + (":" if result.removed else ".")
     print(f"Exported to {args.output}: {len(result.written)} written, "
-          f"{len(result.unchanged)} unchanged, {len(result.removed)} removed.")
+          f"{len(result.unchanged)} unchanged, {removed}")
+    for rel in result.removed:
+        print(f"  - {rel}")
+    if args.json_file:
+        write_output(args.json_file, result.to_json(args.output), "--json",
+                     done=" (the export itself is complete)")
     return EXIT_OK
 
 
@@ -68,19 +79,26 @@ def validate_cmd(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str | None, str]]:
+    return [(args.json_file, "--json"), (getattr(args, "report", None), "--report")]
+
+
 def plan_cmd(args: argparse.Namespace) -> int:
     """``plan`` (and ``import --dry-run``): show what an import would change."""
-    with _client(args) as client:
+    check_output_files(_outputs(args))
+    progress = _progress(args)
+    with _client(args, progress) as client:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=_progress(args))
+                                    prune=args.prune, progress=progress)
     _warn(prepared.warnings)
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings,
                       dry_run=bool(getattr(args, "dry_run", False))), end="")
     print(f"Plan digest: {plan.digest}")
-    for path in {args.json_file, getattr(args, "report", None)} - {None}:
-        write_json(path, plan.to_json())  # import --dry-run --report: the plan
+    for path, option in _outputs(args):
+        if path:  # import --dry-run --report: the plan
+            write_output(path, plan.to_json(), option)
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
@@ -100,8 +118,9 @@ def import_cmd(args: argparse.Namespace) -> int:
     """``import``: apply the folder to the target."""
     if args.dry_run:
         return plan_cmd(args)
-    with _client(args) as client:
-        progress = _progress(args)
+    check_output_files(_outputs(args))
+    progress = _progress(args)
+    with _client(args, progress) as client:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
                                     prune=args.prune, progress=progress)
@@ -109,7 +128,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         plan = prepared.planned.plan
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")
         if args.json_file:
-            write_json(args.json_file, plan.to_json())
+            write_output(args.json_file, plan.to_json(), "--json")
         report = commands.run_import(client, args.input, prune=args.prune,
                                      allow_mass_archive=args.allow_mass_archive,
                                      expect_plan=args.expect_plan,
@@ -117,17 +136,20 @@ def import_cmd(args: argparse.Namespace) -> int:
                                      prepared=prepared)
     print(render_report(report), end="")
     if args.report:
-        write_json(args.report, report.to_json())
+        write_output(args.report, report.to_json(), "--report",
+                     done=" (the import was applied: see its report above)")
     return import_exit_code(report)
 
 
 def drift_cmd(args: argparse.Namespace) -> int:
     """``drift``: exit 2 when the target differs from the folder."""
-    with _client(args) as client:
+    check_output_files(_outputs(args))
+    progress = _progress(args)
+    with _client(args, progress) as client:
         drift = commands.run_drift(client, args.input, include=args.include,
                                    datastores=args.datastore, environment=_environment(args),
-                                   progress=_progress(args))
+                                   progress=progress)
     print(render_drift(drift), end="")
     if args.json_file:
-        write_json(args.json_file, drift.to_json())
+        write_output(args.json_file, drift.to_json(), "--json")
     return EXIT_CHANGES if drift.drifted else EXIT_OK

@@ -2,7 +2,9 @@
 
 ``main(argv) -> int`` is a plain function so tests can call it. User errors
 (:class:`QualyticsCIError`) become one message on stderr and their exit code;
-anything else is a bug and keeps its traceback.
+usage errors exit 1 (:mod:`qualytics_ci.cli.usage`); a closed stdout is not an
+error (:mod:`qualytics_ci.cli.streams`); anything else is a bug and keeps its
+traceback.
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ import sys
 from collections.abc import Callable, Sequence
 
 from qualytics_ci import __version__, secrets
+from qualytics_ci.cli.streams import pipe_safe
+from qualytics_ci.cli.usage import (
+    Parser,
+    common_options,
+    exit_code,
+    positive_float,
+    positive_int,
+)
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
 
 Handler = Callable[[argparse.Namespace], int]
 
-KINDS_HELP = "comma list of connections,datastores,containers,computed_fields,checks"
+KINDS_HELP = "comma list of: connections, datastores, containers, computed_fields, checks"
 
 # command -> "module:function"; the module is imported only when the command runs,
 # so `qualytics-ci --help` works without the sandbox extra installed.
@@ -39,92 +49,70 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--url", help="deployment base URL, with or without /api (env QUALYTICS_URL)")
     g.add_argument("--token", help="API token (env QUALYTICS_TOKEN)")
     g.add_argument("--env-file", help="dotenv file to load (default: .env if present)")
-    g.add_argument("--timeout-s", type=float, default=30.0, dest="request_timeout",
-                   help="per-request read timeout in seconds (default 30)")
+    g.add_argument("--timeout-s", type=positive_float, default=30.0, dest="request_timeout",
+                   metavar="SECONDS", help="per-request read timeout in seconds")
 
 
 def _scope_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--include", help=KINDS_HELP)
+    p.add_argument("--include", metavar="KINDS", help=KINDS_HELP + " (default: all)")
     p.add_argument("--datastore", action="append", default=[], metavar="NAME_OR_ID",
-                   help="limit to this datastore (repeatable)")
+                   help="limit to this datastore (repeatable; default: every datastore)")
 
 
 def _folder_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input", "-i", default="qualytics-config", help="config folder")
-    p.add_argument("--env", dest="environment",
-                   help="apply overrides/<ENV>/ on top of the folder (env QUALYTICS_ENV)")
+    p.add_argument("--input", "-i", default="qualytics-config", metavar="DIR",
+                   help="config folder")
+    p.add_argument("--env", dest="environment", metavar="NAME",
+                   help="apply overrides/<NAME>/ on top of the folder (env QUALYTICS_ENV)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (also used to document the CLI)."""
-    parser = argparse.ArgumentParser(
-        prog="qualytics-ci",
-        description="Qualytics data-quality configuration as code.",
-    )
-    parser.add_argument("--version", action="version", version=f"qualytics-ci {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and HTTP detail")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
-    p = sub.add_parser("sandbox", help="run the local Qualytics API emulator")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    p.add_argument("--seed", default="demo", help="demo | empty | bench:N")
-    p.add_argument("--state", help="persist the sandbox's data in this file")
-    p.add_argument("--latency-ms", type=float, default=0.0)
-    p.add_argument("--fail-rate", type=float, default=0.0)
-    p.add_argument("--fail-seed", type=int, default=None)
+def _sandbox_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one")
+    p.add_argument("--seed", default="demo", help="initial data: demo | empty | bench:N")
+    p.add_argument("--state", metavar="FILE", help="persist the sandbox's data in this file")
+    p.add_argument("--latency-ms", type=float, default=0.0,
+                   help="delay added to every API request, in milliseconds")
+    p.add_argument("--fail-rate", type=float, default=0.0,
+                   help="fraction of API requests answered 503 or 500")
+    p.add_argument("--fail-seed", type=int, default=None,
+                   help="seed of the failures' random sequence (same seed, same failures)")
     p.add_argument("--lost-rate", type=float, default=0.0,
                    help="fraction of writes applied but answered 502 (a lost response)")
-    p.add_argument("--rate-limit", type=float, default=0.0, help="requests per second, 0 = off")
+    p.add_argument("--rate-limit", type=float, default=0.0,
+                   help="requests per second before 429, 0 = off")
     p.add_argument("--operation-seconds", type=float, default=0.5,
                    help="how long async operations stay running")
-    p.add_argument("--ready-file", help="write URL and tokens here once listening")
+    p.add_argument("--ready-file", metavar="FILE",
+                   help="write URL and tokens here once listening")
     p.add_argument("--token", dest="tokens", action="append", default=[], metavar="ROLE=VALUE",
                    help="replace one seed token (admin, manager, editor, reporter)")
 
-    p = sub.add_parser("export", help="write the target's configuration to a folder")
-    _connection_options(p)
-    p.add_argument("--output", "-o", default="qualytics-config", help="config folder")
-    _scope_options(p)
 
-    p = sub.add_parser("validate", help="check a folder offline")
-    _folder_options(p)
-    p.add_argument("--env-file", help="dotenv file to load (default: .env if present)")
+def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("--prune", action="store_true",
+                   help="archive checks on the target that the folder no longer has")
+    p.add_argument("--allow-mass-archive", action="store_true",
+                   help="allow --prune to archive more than the safety cap")
+    p.add_argument("--json", dest="json_file", metavar="FILE", help="write the plan as JSON")
+    p.add_argument("--detailed-exitcode", action="store_true",
+                   help="exit 2 when there are changes")
+    if name == "import":
+        p.add_argument("--dry-run", action="store_true", help="only plan (same as `plan`)")
+        p.add_argument("--concurrency", type=positive_int, default=8, metavar="N",
+                       help="requests sent at once within a layer")
+        p.add_argument("--report", metavar="FILE", help="write the import report as JSON")
+        p.add_argument("--expect-plan", metavar="DIGEST",
+                       help="refuse to apply unless the plan has this digest")
 
-    for name, text in (("plan", "show what an import would change"),
-                       ("import", "apply the folder to the target")):
-        p = sub.add_parser(name, help=text)
-        _connection_options(p)
-        _folder_options(p)
-        _scope_options(p)
-        p.add_argument("--prune", action="store_true",
-                       help="archive checks on the target that the folder no longer has")
-        p.add_argument("--allow-mass-archive", action="store_true",
-                       help="allow --prune to archive more than the safety cap")
-        p.add_argument("--json", dest="json_file", metavar="FILE", help="write the plan as JSON")
-        p.add_argument("--detailed-exitcode", action="store_true",
-                       help="exit 2 when there are changes")
-        if name == "import":
-            p.add_argument("--dry-run", action="store_true", help="only plan (same as `plan`)")
-            p.add_argument("--concurrency", type=int, default=8)
-            p.add_argument("--report", metavar="FILE", help="write the import report as JSON")
-            p.add_argument("--expect-plan", metavar="DIGEST",
-                           help="refuse to apply unless the plan has this digest")
 
-    p = sub.add_parser("drift", help="show what the target has that the folder does not say")
-    _connection_options(p)
-    _folder_options(p)
-    _scope_options(p)
-    p.add_argument("--json", dest="json_file", metavar="FILE", help="write the drift as JSON")
-
-    p = sub.add_parser("promote", help="promote checks, computed fields, tables or files")
-    _connection_options(p)
+def _promote_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", dest="promote_type", required=True,
-                   choices=["checks", "fields", "tables", "files"])
-    p.add_argument("--from", dest="source", required=True, metavar="DATASTORE[/CONTAINER]")
-    p.add_argument("--to", dest="destination", required=True, metavar="DATASTORE[/CONTAINER]")
+                   choices=["checks", "fields", "tables", "files"], help="what to promote")
+    p.add_argument("--from", dest="source", required=True, metavar="DATASTORE[/CONTAINER]",
+                   help="where the entities come from (name or id)")
+    p.add_argument("--to", dest="destination", required=True, metavar="DATASTORE[/CONTAINER]",
+                   help="where they go (name or id)")
     p.add_argument("--ids", help="comma list of source entity ids")
     p.add_argument("--tags", help="comma list of source tags")
     p.add_argument("--additional-tags", help="comma list of tags added at the destination")
@@ -133,11 +121,66 @@ def build_parser() -> argparse.ArgumentParser:
                    help="computed file -> destination file pattern (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="preview without running")
     p.add_argument("--no-wait", action="store_true", help="print the operation id and return")
-    p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait (default 1800)")
+    p.add_argument("--timeout", type=positive_float, default=1800.0, metavar="SECONDS",
+                   help="seconds to wait for the operation")
     p.add_argument("--report", metavar="FILE",
                    help="write the promote report (with --dry-run: the preview) as JSON")
 
-    sub.add_parser("demo", help="walk through every command on an embedded sandbox")
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to document the CLI)."""
+    parser = Parser(
+        prog="qualytics-ci", parents=[common_options(suppress=False)],
+        description="Qualytics data-quality configuration as code.",
+        epilog="Exit codes: 0 ok, 1 error (also a usage error), 2 changes or drift, "
+               "3 partial failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"qualytics-ci {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    common = [common_options(suppress=True)]
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=common)
+
+    _sandbox_options(command("sandbox", "run the local Qualytics API emulator"))
+
+    p = command("export", "write the target's configuration to a folder")
+    _connection_options(p)
+    p.add_argument("--output", "-o", default="qualytics-config", metavar="DIR",
+                   help="config folder (created when missing; an existing folder must be "
+                        "a config folder)")
+    p.add_argument("--force", action="store_true",
+                   help="write into an existing folder that does not look like a config "
+                        "folder")
+    p.add_argument("--json", dest="json_file", metavar="FILE",
+                   help="write the files written, unchanged and removed as JSON")
+    _scope_options(p)
+
+    p = command("validate", "check a folder offline")
+    _folder_options(p)
+    p.add_argument("--env-file", help="dotenv file to load (default: .env if present)")
+
+    for name, text in (("plan", "show what an import would change"),
+                       ("import", "apply the folder to the target")):
+        p = command(name, text)
+        _connection_options(p)
+        _folder_options(p)
+        _scope_options(p)
+        _plan_options(p, name)
+
+    p = command("drift", "show what the target has that the folder does not say")
+    _connection_options(p)
+    _folder_options(p)
+    _scope_options(p)
+    p.add_argument("--json", dest="json_file", metavar="FILE", help="write the drift as JSON")
+
+    p = command("promote", "promote checks, computed fields, tables or files")
+    _connection_options(p)
+    _promote_options(p)
+
+    command("demo", "walk through every command on an embedded sandbox")
     return parser
 
 
@@ -148,9 +191,16 @@ def _handler(command: str) -> Handler:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the CLI; returns the process exit code (usage errors and ``--help`` too)."""
+    with pipe_safe():
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:
+            return exit_code(exc)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.debug:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
         logging.getLogger("qualytics_ci").setLevel(logging.DEBUG)

@@ -10,6 +10,7 @@ from pathlib import Path
 from qualytics_ci import secrets
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.cli.files import check_output_file, guarded
 from qualytics_ci.errors import EXIT_OK
 from qualytics_ci.progress import Progress
 from qualytics_ci.promote.report import build_report, exit_code
@@ -50,17 +51,21 @@ def options_from_args(args: argparse.Namespace) -> PromoteOptions:
 def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
     """The report (or a dry run's preview) as JSON (secrets redacted)."""
     text = json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
-    Path(path).write_text(secrets.redact(text), encoding="utf-8")
+    guarded(lambda: Path(path).write_text(secrets.redact(text), encoding="utf-8"), path,
+            "--report")
 
 
 def run_cli(args: argparse.Namespace) -> int:
     """``qualytics-ci promote``."""
     options = options_from_args(args)
     check_options(options)
+    check_output_file(args.report, "--report")
     load_env_file(args.env_file)
     target = resolve_target(args.url, args.token)
     out = sys.stdout
-    with Client(target.url, target.token, timeout=args.request_timeout) as client:
+    progress = Progress(quiet=args.quiet)
+    with Client(target.url, target.token, timeout=args.request_timeout,
+                notify=progress.note) as client:
         if args.dry_run:
             preview = preview_promote(client, options)
             out.write(secrets.redact(render_promote_preview(preview)))
@@ -85,7 +90,7 @@ def run_cli(args: argparse.Namespace) -> int:
         try:
             operation = wait_promote(client, operation, timeout=options.timeout,
                                      results_path=resolved.spec.results_path,
-                                     progress=Progress(quiet=args.quiet))
+                                     progress=progress)
         except PromoteNotFinished:
             if args.report:
                 last = client.get_operation(op_id)

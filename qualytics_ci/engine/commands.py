@@ -26,10 +26,10 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.disk import WriteResult
 from qualytics_ci.folder.model import Config, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.validate import validate_folder
-from qualytics_ci.folder.writer import WriteResult
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.config import DriftReport, ImportReport, Plan
 
@@ -129,7 +129,9 @@ def run_drift(client: Client, folder: str | Path, *, include: str | None = None,
 
 
 def run_export(client: Client, output: str | Path, *, include: str | None = None,
-               datastores: Sequence[str] = (), progress: Progress = SILENT) -> WriteResult:
-    """Write the target's configuration to ``output``."""
+               datastores: Sequence[str] = (), progress: Progress = SILENT,
+               force: bool = False) -> WriteResult:
+    """Write the target's configuration to ``output`` (see :func:`export.run_export`)."""
     return export.run_export(client, output, kinds=parse_kinds(include),
-                             datastores=list(datastores) or None, progress=progress)
+                             datastores=list(datastores) or None, progress=progress,
+                             force=force)

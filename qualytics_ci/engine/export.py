@@ -4,6 +4,9 @@ Within the exported scope, files of entities that no longer exist are removed:
 connection files only when every datastore is exported, and inside each
 exported datastore only the kinds that were exported. Nothing else is touched
 (other datastores, ``overrides/``, files that are not part of the layout).
+
+Because it removes files, export writes only into a folder that is its own: a new
+or empty folder, or one that looks like a config folder (:func:`check_output`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from pathlib import Path, PurePosixPath
 
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import Reader, read_target
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder.disk import WriteResult, write_folder
 from qualytics_ci.folder.model import Config, Entity, slug
-from qualytics_ci.folder.writer import WriteResult, layout, render, write_folder
+from qualytics_ci.folder.writer import layout, render
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.config import Kind
 
@@ -80,12 +85,92 @@ def write_export(root: Path, state: TargetState, kinds: frozenset[Kind],
     return write_folder(root, files, owned, progress)
 
 
+# What a config folder may hold besides dot entries and README files.
+LAYOUT_ENTRIES = frozenset({"connections", "datastores", "overrides", "qualytics-ci.yaml",
+                            "promotions.yaml"})
+
+
+def _layout_entry(name: str) -> bool:
+    return name.startswith(".") or name.upper().startswith("README") or name in LAYOUT_ENTRIES
+
+
+def _written_by_export(root: Path) -> bool:
+    """A folder export wrote before: a datastore directory with its ``_datastore.yaml``."""
+    return any((root / "datastores").glob("*/_datastore.y*ml"))
+
+
+def check_output(root: Path, *, force: bool = False) -> None:
+    """Refuse an output folder that is not export's own, before anything is read.
+
+    Never the file system's root or the home directory; an existing folder only when
+    it is empty, holds nothing but the layout's entries (``LAYOUT_ENTRIES``, dot
+    entries, README), or was written by export, unless ``force``."""
+    try:
+        _check_output(root, force)
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise QualyticsCIError(f"cannot create --output {root}: {_why(exc)}",
+                               hint="give --output a folder you can write to") from None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _check_output(root: Path, force: bool) -> None:
+    if root.exists() and not root.is_dir():
+        raise QualyticsCIError(f"--output {root} is a file, not a folder",
+                               hint="give --output a folder (it is created when missing)")
+    resolved = root.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        where = "the file system's root" if resolved == Path(resolved.anchor) else \
+            "the home directory"
+        raise QualyticsCIError(f"--output {root} is {where}: export writes only into a "
+                               "folder of its own",
+                               hint="give --output a new folder, e.g. qualytics-config")
+    if not root.exists() or force:
+        return
+    try:
+        foreign = sorted(e.name for e in root.iterdir() if not _layout_entry(e.name))
+    except OSError as exc:
+        raise QualyticsCIError(f"cannot read --output {root}: {_why(exc)}",
+                               hint="give --output a folder you can write to") from None
+    if foreign and not _written_by_export(root):
+        shown = ", ".join(foreign[:4]) + (", ..." if len(foreign) > 4 else "")
+        hint = ("give --output a new folder (e.g. qualytics-config), or pass --force to "
+                "export into this one anyway")
+        if resolved.name in LAYOUT_ENTRIES and _written_by_export(resolved.parent):
+            hint = f"this is part of a config folder: give --output {root.parent} instead"
+        raise QualyticsCIError(
+            f"--output {root} is not a config folder (it has {shown}): export removes the "
+            "layout's files it did not write, so it writes only into a new or empty folder "
+            "or a config folder", hint=hint)
+
+
+def _make_root(root: Path) -> list[Path]:
+    """Create ``root`` (and missing parents); the folders created, outermost first."""
+    try:
+        missing = [p for p in [root, *root.parents] if not p.exists()][::-1]
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QualyticsCIError(f"cannot create --output {root}: {_why(exc)}",
+                               hint="give --output a folder you can write to") from None
+    return missing
+
+
 def run_export(client: Reader, output: str | Path, *, kinds: frozenset[Kind],
-               datastores: list[str] | None, progress: Progress = SILENT) -> WriteResult:
-    """Read the target (list endpoints only) and write the folder."""
-    state = read_target(client, kinds=kinds, datastores=datastores or None, progress=progress)
-    names = state.selected
+               datastores: list[str] | None, progress: Progress = SILENT,
+               force: bool = False) -> WriteResult:
+    """Check the output folder, read the target (list endpoints only), write the folder.
+    A failed write leaves no folder behind that was not there before."""
     root = Path(output)
-    root.mkdir(parents=True, exist_ok=True)
-    return write_export(root, state, kinds, names, all_datastores=not datastores,
-                        progress=progress)
+    check_output(root, force=force)
+    state = read_target(client, kinds=kinds, datastores=datastores or None, progress=progress)
+    created = _make_root(root)
+    try:
+        return write_export(root, state, kinds, state.selected, all_datastores=not datastores,
+                            progress=progress)
+    except QualyticsCIError:
+        for folder in reversed(created):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise

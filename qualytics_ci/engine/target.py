@@ -23,7 +23,7 @@ from qualytics_ci.engine.normalize import (
     stored_uid,
 )
 from qualytics_ci.engine.state import TargetState
-from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder.model import (
     COMPUTED_TYPES,
     Check,
@@ -77,8 +77,10 @@ def select_datastores(all_datastores: Iterable[Mapping[str, Any]], wanted: Itera
         elif item in creatable:
             continue
         else:
-            raise QualyticsCIError(f"datastore {item!r} not found on the target",
-                                   hint="pass a datastore name or id that exists")
+            near = did_you_mean(item, [*by_name, *creatable])
+            raise QualyticsCIError(
+                f"datastore {item!r} not found on the target" + (f" ({near})" if near else ""),
+                hint="pass the name or id of a datastore the target or the folder has")
     return out
 
 

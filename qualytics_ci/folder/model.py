@@ -60,11 +60,13 @@ def parse_kinds(text: str | None) -> frozenset[Kind]:
             continue
         kind = KINDS_BY_FLAG.get(part)
         if kind is None:
-            from qualytics_ci.errors import QualyticsCIError
+            from qualytics_ci.errors import QualyticsCIError, did_you_mean
 
+            flags = [k for k in KINDS_BY_FLAG if k != "fields"]
+            near = did_you_mean(part, KINDS_BY_FLAG)
             raise QualyticsCIError(
-                f"unknown kind {part!r} in --include",
-                hint="use " + ", ".join(k for k in KINDS_BY_FLAG if k != "fields"),
+                f"unknown kind {part!r} in --include" + (f" ({near})" if near else ""),
+                hint="use a comma list of " + ", ".join(flags),
             )
         kinds.add(kind)  # type: ignore[arg-type]
     return frozenset(kinds)

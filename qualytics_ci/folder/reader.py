@@ -113,6 +113,9 @@ def read_folder(root: str | Path, env: str | None = None, *,
                 progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """The folder as a :class:`Config`, with ``overrides/<env>/`` applied, and its issues."""
     base = Path(root)
+    if base.exists() and not base.is_dir():
+        raise QualyticsCIError(f"{base} is a file, not a config folder",
+                               hint="give --input the folder export wrote")
     if not base.is_dir():
         raise QualyticsCIError(f"folder {base} does not exist",
                                hint="export first: qualytics-ci export --output DIR")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from qualytics_ci.errors import did_you_mean
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.reader import read_folder
@@ -30,8 +31,9 @@ def check_issues(check: Check) -> list[Issue]:
     file, body = check.file, check.body
     rule = RULES.get(check.rule_type)
     if rule is None:
-        return [Issue("error", f"unknown rule type {check.rule_type!r}", file,
-                      check.line("rule_type"))]
+        near = did_you_mean(str(check.rule_type), RULES)
+        return [Issue("error", f"unknown rule type {check.rule_type!r}"
+                      + (f" ({near})" if near else ""), file, check.line("rule_type"))]
     out: list[Issue] = []
     fields = check.fields
     if rule.fields == "required" and not fields:

@@ -7,13 +7,10 @@ not depend on the order the API listed things in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
 
 from qualytics_ci.folder import yamlio
 from qualytics_ci.folder.model import Check, Config, Entity, check_file_stem, slug
-from qualytics_ci.progress import SILENT, Progress
 
 
 def _unique(stem: str, taken: set[str]) -> str:
@@ -79,49 +76,6 @@ def _check_paths(checks: Iterable[Check], ds_dir: dict[str, str],
                        stems.setdefault(folder, set()))
         out[f"{folder}/{stem}.yaml"] = check
     return out
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What writing a folder did."""
-
-    written: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    removed: tuple[str, ...]
-
-
-def write_folder(root: Path, files: dict[str, str], managed: Callable[[str], bool],
-                 progress: Progress = SILENT) -> WriteResult:
-    """Write ``files`` (relative path -> text) under ``root``; only changed files are
-    touched; managed files not in ``files`` are removed (then their empty folders)."""
-    written, unchanged, removed = [], [], []
-    progress.start("writing files", len(files))
-    for rel in sorted(files):
-        progress.advance()
-        data = files[rel].encode("utf-8")
-        path = root / rel
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            unchanged.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        written.append(rel)
-    for path in sorted(root.rglob("*.y*ml")):
-        rel = path.relative_to(root).as_posix()
-        if rel not in files and managed(rel) and path.is_file():
-            path.unlink()
-            removed.append(rel)
-            _remove_empty_parents(path.parent, root)
-    progress.finish()
-    return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
-
-
-def _remove_empty_parents(folder: Path, root: Path) -> None:
-    while folder != root and folder.is_relative_to(root) and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def render(entity: Entity) -> str:

@@ -7,11 +7,10 @@ and ambiguity are user errors that list the closest names, so a typo in
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError, close_matches
 from qualytics_ci.promote.api import PromoteAPI, Row
 from qualytics_ci.promote.request import (
     Endpoint,
@@ -21,13 +20,6 @@ from qualytics_ci.promote.request import (
     check_store_types,
     store_kind,
 )
-
-
-def close_matches(name: str, names: Sequence[str], n: int = 5) -> list[str]:
-    """The names most like ``name``, best first (case-insensitive)."""
-    lowered = {candidate.lower(): candidate for candidate in names}
-    found = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)
-    return [lowered[f] for f in found]
 
 
 def pick(items: Sequence[Row], ref: str, what: str, where: str) -> Row:
