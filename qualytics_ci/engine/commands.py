@@ -26,7 +26,7 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.model import Config, parse_kinds
+from qualytics_ci.folder.model import Config, Entity, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.folder.writer import WriteResult
@@ -69,6 +69,33 @@ def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
     return Scope(kinds, chosen, frozenset(n for n in used if n))
 
 
+def _in_datastores(entity: Entity, scope: Scope) -> bool:
+    if entity.kind == "connection":
+        return scope.connections is None or entity.name in scope.connections
+    return (entity.name if entity.kind == "datastore" else entity.datastore) in scope.datastores
+
+
+def selection_issues(config: Config, scope: Scope, folder: str | Path,
+                     datastores: Sequence[str], include: str | None) -> list[Issue]:
+    """A selection that leaves nothing of the folder: an error when the datastores select
+    none of its entities, a warning when only the kinds do."""
+    shown = Path(folder).as_posix()
+    entities = list(config.entities())
+    chosen = [e for e in entities if _in_datastores(e, scope)]
+    if datastores and not chosen:
+        have = ", ".join(sorted(config.datastore_names())) or "none"
+        raise QualyticsCIError(
+            f"the selected datastores ({', '.join(datastores)}) hold nothing of {shown}: "
+            f"its datastores are {have}",
+            hint="check --datastore (or datastores: in qualytics-ci.yaml) against the "
+                 "folder's datastores/*/_datastore.yaml names")
+    if chosen and not any(scope.covers(e) for e in chosen):
+        return [Issue("warning", f"the selected kinds ({include}) match none of the "
+                                 f"{len(chosen)} entities of {shown} in the selected "
+                                 "datastores; the plan is empty")]
+    return []
+
+
 def prepare(client: Client, folder: str | Path, *, include: str | None = None,
             datastores: Sequence[str] = (), environment: str | None = None,
             prune: bool = False, env: Mapping[str, str] | None = None,
@@ -82,6 +109,7 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,
                          archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
+    warnings.extend(selection_issues(config, scope, folder, datastores, include))
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
     resolved, problems = variables.resolve(in_scope, env)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.layout import HINT, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, IS_TYPE_VALUES, RULES
@@ -114,8 +116,15 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
 
 def validate_folder(root: str | Path, env: Mapping[str, str], environment: str | None = None,
                     *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
-    """Read and validate a folder: the config and every issue (errors and warnings)."""
+    """Read and validate a folder: the config and every issue (errors and warnings).
+
+    A folder without the layout's root, or one holding no entity at all, raises."""
+    require_config_folder(root)
     config, issues = read_folder(root, environment, progress=progress)
+    if not any(True for _ in config.entities()) and not any(i.level == "error"
+                                                             for i in issues):
+        raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
+                               "container or check file", hint=HINT)
     return config, [*issues, *validate_config(config, env)]
 
 

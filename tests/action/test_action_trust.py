@@ -1,0 +1,51 @@
+"""The Action on a pull request, as a team sets it up: a mistyped ``input:`` fails with an
+annotation that names the folder meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+from github_stub import GitHubStub
+
+from qualytics_ci.sandbox.server import RunningSandbox
+
+from .harness import ActionRun, run_action
+
+
+def act(ws: Path, sandbox: RunningSandbox, stub: GitHubStub, direction: str, *,
+        token: str = "admin", env: dict[str, str] | None = None, **inputs: str) -> ActionRun:
+    return run_action(ws, {"direction": direction, "url": sandbox.url,
+                           "token": sandbox.tokens[token], **inputs},
+                      api_url=stub.url, env=env or {}, fake_engine=False)
+
+
+def last_seq(sandbox: RunningSandbox) -> int:
+    response = requests.get(f"{sandbox.url}/_sandbox/stats", headers=sandbox.headers("admin"),
+                            timeout=30)
+    response.raise_for_status()
+    return int(response.json()["last_seq"])
+
+
+def test_an_input_one_level_too_deep_fails_with_an_annotation(
+        sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    exported = act(ws, sandbox, github_stub, "export", datastores="warehouse-prod",
+                   comment="never")
+    assert exported.code == 0, exported.stdout + exported.stderr
+    before = last_seq(sandbox)
+    for direction in ("validate", "plan", "import", "drift"):
+        run = act(ws, sandbox, github_stub, direction, input="qualytics-config/datastores",
+                  **{"dry-run": "false"})
+        assert run.code == 1, run.stdout
+        errors = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+        assert errors == ["::error title=qualytics-ci::qualytics-config/datastores does not "
+                          "look like a config folder: expected connections/ and datastores/ "
+                          "(or qualytics-ci.yaml) at its root; did you mean qualytics-config? "
+                          "(hint: pass --input the folder that holds connections/ and "
+                          "datastores/, or export into a new one first: qualytics-ci export "
+                          "--output DIR)"], direction
+        assert "did you mean qualytics-config?" in run.summary
+        assert "No changes" not in run.summary and "No drift" not in run.summary
+    assert last_seq(sandbox) == before  # nothing was read from the target
