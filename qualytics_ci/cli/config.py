@@ -103,7 +103,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         progress = _progress(args)
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=progress)
+                                    prune=args.prune, progress=progress, for_import=True)
         _warn(prepared.warnings)
         plan = prepared.planned.plan
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")

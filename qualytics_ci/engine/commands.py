@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
@@ -26,12 +26,12 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.model import Config, Entity, parse_kinds
+from qualytics_ci.folder.model import Body, Config, Connection, Entity, Key, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.folder.writer import WriteResult
 from qualytics_ci.progress import SILENT, Progress
-from qualytics_ci.results.config import DriftReport, ImportReport, Plan
+from qualytics_ci.results.config import DriftReport, ImportReport, Kind, Plan
 
 
 @dataclass(frozen=True)
@@ -43,19 +43,43 @@ class Prepared:
     scope: Scope
     planned: Planned
     warnings: tuple[Issue, ...]
+    resolved: Mapping[Key, Body] = field(default_factory=dict)
+    unset: frozenset[str] = frozenset()  # variables not set: their values are not compared
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
-                env: Mapping[str, str] | None = None, check_variables: bool = True,
+                env: Mapping[str, str] | None = None,
                 progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate ``folder`` (with ``overrides/<environment>/``); raise on errors,
-    return the config and the warnings."""
+    return the config and the warnings (an unset variable is one: code ``unset_variable``)."""
     config, issues = validate_folder(folder, os.environ if env is None else env, environment,
                                      progress=progress)
-    if not check_variables:
-        issues = [i for i in issues if i.code != "unset_variable"]
     raise_if_errors(issues)
     return config, [i for i in issues if i.level == "warning"]
+
+
+def import_connections(config: Config, kinds: frozenset[Kind],
+                       datastores: Sequence[str]) -> list[Connection]:
+    """The connections an import may send, known offline: those of the selected datastores
+    (every one when a selection is not a datastore name of the folder, e.g. an id)."""
+    if "connection" not in kinds:
+        return []
+    names = set(config.datastore_names())
+    if not datastores or any(d.isdigit() and d not in names for d in datastores):
+        return list(config.connections)
+    used = {d.connection_name for d in config.datastores if d.name in datastores}
+    return [c for c in config.connections if c.name in used]
+
+
+def require_variables(config: Config, kinds: frozenset[Kind], datastores: Sequence[str],
+                      env: Mapping[str, str]) -> None:
+    """Refuse an import whose connections use an unset variable, before any request."""
+    try:
+        raise_if_errors(variables.required(import_connections(config, kinds, datastores), env))
+    except QualyticsCIError as exc:
+        exc.hint = ("set them in the job's environment (from secrets) or in .env; nothing was "
+                    "read or sent (plan, drift and validate do not need them)")
+        raise
 
 
 def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
@@ -99,12 +123,17 @@ def selection_issues(config: Config, scope: Scope, folder: str | Path,
 def prepare(client: Client, folder: str | Path, *, include: str | None = None,
             datastores: Sequence[str] = (), environment: str | None = None,
             prune: bool = False, env: Mapping[str, str] | None = None,
-            progress: Progress = SILENT) -> Prepared:
-    """Everything a plan, an import or a drift check needs, read once."""
+            progress: Progress = SILENT, for_import: bool = False) -> Prepared:
+    """Everything a plan, an import or a drift check needs, read once.
+
+    ``for_import``: unset variables of the connections to send are an error raised
+    before anything is read from the target; otherwise they are warnings."""
     env = os.environ if env is None else env
     config, warnings = load_folder(folder, environment=environment, env=env,
-                                   check_variables=False, progress=progress)
+                                   progress=progress)
     kinds = parse_kinds(include)
+    if for_import:
+        require_variables(config, kinds, datastores, env)
     folder_ds = config.datastore_names()
     target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,
                          archived="check" in kinds, new=folder_ds, progress=progress)
@@ -112,10 +141,13 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
-    resolved, problems = variables.resolve(in_scope, env)
-    raise_if_errors(problems)
-    planned = build_plan(config, target, scope, resolved=resolved, prune=prune)
-    return Prepared(config, target, scope, planned, tuple(warnings))
+    resolved, unset = variables.resolve(in_scope, env)
+    files = {c.file for c in in_scope.connections}
+    warnings = [w for w in warnings if w.code != "unset_variable" or w.file in files]
+    if for_import and unset:  # the offline check covers every connection in scope
+        raise_if_errors(variables.required(in_scope.connections, env))
+    planned = build_plan(config, target, scope, resolved=resolved, prune=prune, unset=unset)
+    return Prepared(config, target, scope, planned, tuple(warnings), resolved, unset)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
@@ -133,7 +165,11 @@ def run_import(client: Client, folder: str | Path, *, include: str | None = None
                progress: Progress = SILENT, prepared: Prepared | None = None) -> ImportReport:
     """Plan, check the plan is the expected one and allowed, then apply it."""
     p = prepared or prepare(client, folder, include=include, datastores=datastores,
-                            environment=environment, prune=prune, progress=progress)
+                            environment=environment, prune=prune, progress=progress,
+                            for_import=True)
+    if p.unset:
+        raise QualyticsCIError(f"variables {', '.join(sorted(p.unset))} not set; "
+                               "nothing was applied")
     plan = p.planned.plan
     if expect_plan is not None and plan.digest != expect_plan:
         raise QualyticsCIError(
@@ -151,9 +187,7 @@ def run_drift(client: Client, folder: str | Path, *, include: str | None = None,
     """How the target differs from ``folder``."""
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
-    in_scope = Config.of(c for c in p.config.connections if p.scope.covers(c))
-    resolved, _ = variables.resolve(in_scope, os.environ)
-    return build_drift(p.config, p.target, p.scope, resolved=resolved)
+    return build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
 
 
 def run_export(client: Client, output: str | Path, *, include: str | None = None,

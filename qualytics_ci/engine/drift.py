@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from qualytics_ci.engine.diff import diff
 from qualytics_ci.engine.plan import Scope, change_for
 from qualytics_ci.engine.state import TargetState
+from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.results.config import DriftItem, DriftReport
 
@@ -30,8 +31,10 @@ def _target_in_scope(entity: Entity, target: TargetState, scope: Scope,
 
 
 def build_drift(desired: Config, target: TargetState, scope: Scope, *,
-                resolved: Mapping[Key, Body] | None = None) -> DriftReport:
-    """Every entity in scope, classified as in sync, changed, or present on one side only."""
+                resolved: Mapping[Key, Body] | None = None,
+                unset: frozenset[str] = frozenset()) -> DriftReport:
+    """Every entity in scope, classified as in sync, changed, or present on one side only
+    (values written with a variable in ``unset`` are not compared)."""
     resolved = resolved or {}
     items: list[DriftItem] = []
     wanted: set[Key] = set()
@@ -45,6 +48,8 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
             continue
         body = resolved.get(entity.key, entity.body)
         changes = diff(entity.kind, body, current.body, entity.body)
+        if unset and entity.kind == "connection":
+            changes = variables.known_fields(changes, entity.body, unset)
         # Reverse framing: before = what the folder says, after = what the target has.
         flipped = tuple(type(f)(f.path, f.after, f.before) for f in changes)
         state = "changed" if changes else "in_sync"

@@ -49,3 +49,39 @@ def test_an_input_one_level_too_deep_fails_with_an_annotation(
         assert "did you mean qualytics-config?" in run.summary
         assert "No changes" not in run.summary and "No drift" not in run.summary
     assert last_seq(sandbox) == before  # nothing was read from the target
+
+
+def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_passwords(
+        sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    scope = {"datastores": "warehouse-prod"}
+    assert act(ws, sandbox, github_stub, "export", comment="never", **scope).code == 0
+    check = next((ws / "qualytics-config").rglob("between__total_amount.yaml"))
+    check.write_text(check.read_text().replace("max: 50000", "max: 75000"))
+
+    plan = act(ws, sandbox, github_stub, "plan", token="reporter", **scope)
+    assert plan.code == 0, plan.stdout + plan.stderr
+    assert plan.outputs["updated"] == "1"
+    assert ("connections/warehouse_prod_db.yaml: variable WAREHOUSE_PROD_DB_PASSWORD not set: "
+            "needed at import") in plan.stdout + plan.stderr
+    assert "- 50000\n+ 75000" in github_stub.comments_on(7)[0]["body"]
+
+    before = last_seq(sandbox)
+    refused = act(ws, sandbox, github_stub, "import", token="manager", comment="never",
+                  **scope, **{"dry-run": "false", "expect-plan": plan.outputs["plan-digest"]})
+    assert refused.code == 1
+    errors = [ln for ln in refused.stdout.splitlines() if ln.startswith("::error")]
+    assert errors and errors[0].startswith(
+        "::error file=qualytics-config/connections/warehouse_prod_db.yaml,title=qualytics-ci::"
+        "variable WAREHOUSE_PROD_DB_PASSWORD not set")
+    assert last_seq(sandbox) == before  # refused before reading anything
+
+    password = {"WAREHOUSE_PROD_DB_PASSWORD": "pg-prod-s3cret-value"}
+    applied = act(ws, sandbox, github_stub, "import", token="manager", comment="never",
+                  env=password,
+                  **scope, **{"dry-run": "false", "expect-plan": plan.outputs["plan-digest"]})
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert applied.outputs["updated"] == "1"
+    assert "pg-prod-s3cret-value" not in applied.everything.replace(
+        "::add-mask::pg-prod-s3cret-value", "")
