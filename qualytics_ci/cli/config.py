@@ -73,10 +73,13 @@ def plan_cmd(args: argparse.Namespace) -> int:
     with _client(args) as client:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=_progress(args))
+                                    prune=args.prune,
+                                    allow_mass_archive=args.allow_mass_archive,
+                                    progress=_progress(args))
     _warn(prepared.warnings)
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings), end="")
+    print(f"Plan options: {plan.options.line()}")
     print(f"Plan digest: {plan.digest}")
     for path in {args.json_file, getattr(args, "report", None)} - {None}:
         write_json(path, plan.to_json())  # import --dry-run --report: the plan
@@ -103,15 +106,17 @@ def import_cmd(args: argparse.Namespace) -> int:
         progress = _progress(args)
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=progress, for_import=True)
+                                    prune=args.prune,
+                                    allow_mass_archive=args.allow_mass_archive,
+                                    progress=progress, for_import=True)
         _warn(prepared.warnings)
         plan = prepared.planned.plan
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")
+        print(f"Plan options: {plan.options.line()}")
+        print(f"Plan digest: {plan.digest}")
         if args.json_file:
             write_json(args.json_file, plan.to_json())
-        report = commands.run_import(client, args.input, prune=args.prune,
-                                     allow_mass_archive=args.allow_mass_archive,
-                                     expect_plan=args.expect_plan,
+        report = commands.run_import(client, args.input, expect_plan=args.expect_plan,
                                      concurrency=args.concurrency, progress=progress,
                                      prepared=prepared)
     print(render_report(report), end="")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.engine import apply, export
+from qualytics_ci.engine.binding import folder_part, require_expected, target_url
 from qualytics_ci.engine.drift import build_drift
+from qualytics_ci.engine.guards import require_variables, selection_issues
 from qualytics_ci.engine.plan import (
     Planned,
     Scope,
@@ -26,12 +28,14 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.model import Body, Config, Connection, Entity, Key, parse_kinds
+from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
+from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.folder.writer import WriteResult
 from qualytics_ci.progress import SILENT, Progress
-from qualytics_ci.results.config import DriftReport, ImportReport, Kind, Plan
+from qualytics_ci.results.config import DriftReport, ImportReport, Plan
+from qualytics_ci.results.digest import PlanOptions
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Prepared:
     scope: Scope
     planned: Planned
     warnings: tuple[Issue, ...]
+    options: PlanOptions = field(default_factory=PlanOptions)
     resolved: Mapping[Key, Body] = field(default_factory=dict)
     unset: frozenset[str] = frozenset()  # variables not set: their values are not compared
 
@@ -58,30 +63,6 @@ def load_folder(folder: str | Path, *, environment: str | None = None,
     return config, [i for i in issues if i.level == "warning"]
 
 
-def import_connections(config: Config, kinds: frozenset[Kind],
-                       datastores: Sequence[str]) -> list[Connection]:
-    """The connections an import may send, known offline: those of the selected datastores
-    (every one when a selection is not a datastore name of the folder, e.g. an id)."""
-    if "connection" not in kinds:
-        return []
-    names = set(config.datastore_names())
-    if not datastores or any(d.isdigit() and d not in names for d in datastores):
-        return list(config.connections)
-    used = {d.connection_name for d in config.datastores if d.name in datastores}
-    return [c for c in config.connections if c.name in used]
-
-
-def require_variables(config: Config, kinds: frozenset[Kind], datastores: Sequence[str],
-                      env: Mapping[str, str]) -> None:
-    """Refuse an import whose connections use an unset variable, before any request."""
-    try:
-        raise_if_errors(variables.required(import_connections(config, kinds, datastores), env))
-    except QualyticsCIError as exc:
-        exc.hint = ("set them in the job's environment (from secrets) or in .env; nothing was "
-                    "read or sent (plan, drift and validate do not need them)")
-        raise
-
-
 def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
            target: TargetState) -> Scope:
     kinds = parse_kinds(kinds_text)
@@ -93,43 +74,22 @@ def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
     return Scope(kinds, chosen, frozenset(n for n in used if n))
 
 
-def _in_datastores(entity: Entity, scope: Scope) -> bool:
-    if entity.kind == "connection":
-        return scope.connections is None or entity.name in scope.connections
-    return (entity.name if entity.kind == "datastore" else entity.datastore) in scope.datastores
-
-
-def selection_issues(config: Config, scope: Scope, folder: str | Path,
-                     datastores: Sequence[str], include: str | None) -> list[Issue]:
-    """A selection that leaves nothing of the folder: an error when the datastores select
-    none of its entities, a warning when only the kinds do."""
-    shown = Path(folder).as_posix()
-    entities = list(config.entities())
-    chosen = [e for e in entities if _in_datastores(e, scope)]
-    if datastores and not chosen:
-        have = ", ".join(sorted(config.datastore_names())) or "none"
-        raise QualyticsCIError(
-            f"the selected datastores ({', '.join(datastores)}) hold nothing of {shown}: "
-            f"its datastores are {have}",
-            hint="check --datastore (or datastores: in qualytics-ci.yaml) against the "
-                 "folder's datastores/*/_datastore.yaml names")
-    if chosen and not any(scope.covers(e) for e in chosen):
-        return [Issue("warning", f"the selected kinds ({include}) match none of the "
-                                 f"{len(chosen)} entities of {shown} in the selected "
-                                 "datastores; the plan is empty")]
-    return []
-
-
 def prepare(client: Client, folder: str | Path, *, include: str | None = None,
             datastores: Sequence[str] = (), environment: str | None = None,
-            prune: bool = False, env: Mapping[str, str] | None = None,
-            progress: Progress = SILENT, for_import: bool = False) -> Prepared:
+            prune: bool | None = None, allow_mass_archive: bool | None = None,
+            env: Mapping[str, str] | None = None, progress: Progress = SILENT,
+            for_import: bool = False) -> Prepared:
     """Everything a plan, an import or a drift check needs, read once.
 
-    ``for_import``: unset variables of the connections to send are an error raised
-    before anything is read from the target; otherwise they are warnings."""
+    The options come from the folder's ``qualytics-ci.yaml``, each one given here (a
+    flag; None or empty: not given) overriding the file's. ``for_import``: unset
+    variables of the connections to send are an error raised before anything is read
+    from the target; otherwise they are warnings."""
     env = os.environ if env is None else env
-    config, warnings = load_folder(folder, environment=environment, env=env,
+    options = load_options(folder, prune=prune, include=include, datastores=datastores,
+                           environment=environment, allow_mass_archive=allow_mass_archive)
+    include, datastores = include_text(options), options.datastores
+    config, warnings = load_folder(folder, environment=options.environment, env=env,
                                    progress=progress)
     kinds = parse_kinds(include)
     if for_import:
@@ -139,6 +99,7 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                          archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
+    folder_digest = folder_part(config, scope)
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
     resolved, unset = variables.resolve(in_scope, env)
@@ -146,13 +107,17 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     warnings = [w for w in warnings if w.code != "unset_variable" or w.file in files]
     if for_import and unset:  # the offline check covers every connection in scope
         raise_if_errors(variables.required(in_scope.connections, env))
-    planned = build_plan(config, target, scope, resolved=resolved, prune=prune, unset=unset)
-    return Prepared(config, target, scope, planned, tuple(warnings), resolved, unset)
+    planned = build_plan(config, target, scope, resolved=resolved, prune=options.prune,
+                         unset=unset)
+    plan = replace(planned.plan, options=options, target=target_url(client.base_url),
+                   folder_digest=folder_digest)
+    return Prepared(config, target, scope, replace(planned, plan=plan), tuple(warnings),
+                    options, resolved, unset)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
              datastores: Sequence[str] = (), environment: str | None = None,
-             prune: bool = False, progress: Progress = SILENT) -> Plan:
+             prune: bool | None = None, progress: Progress = SILENT) -> Plan:
     """What an import of ``folder`` would do to the target."""
     return prepare(client, folder, include=include, datastores=datastores,
                    environment=environment, prune=prune, progress=progress).planned.plan
@@ -160,23 +125,21 @@ def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
 
 def run_import(client: Client, folder: str | Path, *, include: str | None = None,
                datastores: Sequence[str] = (), environment: str | None = None,
-               prune: bool = False, allow_mass_archive: bool = False,
+               prune: bool | None = None, allow_mass_archive: bool | None = None,
                expect_plan: str | None = None, concurrency: int = 8,
                progress: Progress = SILENT, prepared: Prepared | None = None) -> ImportReport:
     """Plan, check the plan is the expected one and allowed, then apply it."""
     p = prepared or prepare(client, folder, include=include, datastores=datastores,
-                            environment=environment, prune=prune, progress=progress,
+                            environment=environment, prune=prune,
+                            allow_mass_archive=allow_mass_archive, progress=progress,
                             for_import=True)
     if p.unset:
         raise QualyticsCIError(f"variables {', '.join(sorted(p.unset))} not set; "
                                "nothing was applied")
     plan = p.planned.plan
-    if expect_plan is not None and plan.digest != expect_plan:
-        raise QualyticsCIError(
-            f"the plan changed since it was reviewed (digest {plan.digest}, "
-            f"expected {expect_plan}); nothing was applied",
-            hint="re-run plan, review it, and pass its digest")
-    require_archive_allowed(plan, p.target, p.scope.datastores, allow_mass_archive)
+    if expect_plan is not None:
+        require_expected(plan, expect_plan)
+    require_archive_allowed(plan, p.target, p.scope.datastores, p.options.allow_mass_archive)
     return apply.run_import(client, p.planned, p.target, concurrency=concurrency,
                             progress=progress)
 

@@ -136,6 +136,7 @@ def _header(ctx: Context, verb: str, headline: str, digest: str | None) -> str:
 def plan_sections(plan: Plan, ctx: Context) -> list[Section]:
     """A plan: headline, digest, counts per kind, a table per kind, field diffs."""
     head = _header(ctx, "plan", plan.headline(), plan.digest)
+    head += f"Options: `{plan.options.line()}`\n\n"
     if plan.has_changes:
         head += _count_table(plan, ACTIONS)
     else:

@@ -85,3 +85,51 @@ def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_pas
     assert applied.outputs["updated"] == "1"
     assert "pg-prod-s3cret-value" not in applied.everything.replace(
         "::add-mask::pg-prod-s3cret-value", "")
+
+
+def test_an_option_input_the_plan_did_not_have_is_refused_on_deploy(
+        sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    assert act(ws, sandbox, github_stub, "export", comment="never",
+               datastores="warehouse-prod").code == 0
+    folder = ws / "qualytics-config"
+    (folder / "qualytics-ci.yaml").write_text("prune: true\ndatastores: [warehouse-prod]\n")
+    next(folder.rglob("notnull__shipped_at.yaml")).unlink()
+    plan = act(ws, sandbox, github_stub, "plan", token="reporter")
+    assert plan.code == 0 and plan.outputs["archived"] == "1", plan.stdout + plan.stderr
+    body = github_stub.comments_on(7)[0]["body"]
+    assert ("Options: `prune=true include=all datastores=warehouse-prod environment=none "
+            "allow_mass_archive=false`") in body
+
+    before = last_seq(sandbox)
+    refused = act(ws, sandbox, github_stub, "import", token="manager", comment="never",
+                  env={"WAREHOUSE_PROD_DB_PASSWORD": "pg"},
+                  **{"dry-run": "false", "prune": "false",
+                     "expect-plan": plan.outputs["plan-digest"]})
+    assert refused.code == 1
+    errors = [ln for ln in refused.stdout.splitlines() if ln.startswith("::error")]
+    assert errors and errors[0].startswith(
+        "::error title=qualytics-ci::the plan is not the reviewed one: options differ: prune "
+        "(this run has prune=false); nothing was applied")
+    writes = [r for r in requests.get(f"{sandbox.url}/_sandbox/requests",
+                                      params={"since": before}, timeout=30,
+                                      headers=sandbox.headers("admin")).json()
+              if r["method"] != "GET"]
+    assert writes == []
+
+
+def test_option_inputs_map_to_the_flags_and_empty_ones_to_the_settings_file() -> None:
+    from qualytics_ci.action.inputs import cli_argv, read_inputs
+
+    def argv(**inputs: str) -> list[str]:
+        env = {"INPUT_DIRECTION": "import", "INPUT_DRY-RUN": "false",
+               **{f"INPUT_{k.upper().replace('_', '-')}": v for k, v in inputs.items()}}
+        return cli_argv(read_inputs(env), "r.json")
+
+    assert argv(prune="", environment="", allow_mass_archive="") == [
+        "import", "--input", "qualytics-config", "--report", "r.json"]
+    assert argv(prune="false", environment="prod", allow_mass_archive="true") == [
+        "import", "--input", "qualytics-config", "--env", "prod", "--no-prune",
+        "--allow-mass-archive", "--report", "r.json"]
+    assert argv(prune="true")[3:4] == ["--prune"]
