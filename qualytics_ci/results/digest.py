@@ -69,6 +69,8 @@ class PlanOptions:
             return "true" if v else "false"
         if v is None or v == ():
             return "all" if name in ("include", "datastores") else "none"
+        if name == "include":  # as --include spells the kinds: checks, computed_fields
+            return ",".join(f"{k}s" for k in v)
         return ",".join(v) if isinstance(v, tuple) else str(v)
 
     def line(self) -> str:

@@ -112,3 +112,29 @@ def test_another_target_or_folder_or_target_state_is_named(
     moved = cli.run("import", "--expect-plan", digest)
     assert moved.code == 1
     assert "the target changed since the plan" in moved.err
+
+
+def test_plan_import_and_drift_read_the_same_environment_and_options(cli: Cli) -> None:
+    assert cli.run("export", "--datastore", "warehouse-dev").code == 0
+    between = "datastores/warehouse_dev/checks/orders/between__total_amount.yaml"
+    override = cli.folder / "overrides" / "prod" / between
+    override.parent.mkdir(parents=True)
+    override.write_text("properties:\n  max: 5000\n")
+    (cli.folder / "qualytics-ci.yaml").write_text(
+        "environment: prod\nenvironments: [prod]\ninclude: [checks]\n"
+        "datastores: warehouse-dev\n")
+    assert cli.run("validate", target=False).code == 0
+    plan = cli.run("plan")
+    assert "~ properties.max: 100000 -> 5000" in plan.out
+    assert "environment=prod" in plan.out and "include=checks" in plan.out
+    assert "update connection" not in plan.out
+    drift = cli.run("drift")
+    assert drift.code == 2 and "~ properties.max: folder 5000, target 100000" in drift.out
+    with Counting(cli) as sent:
+        assert cli.run("import").code == 0
+    assert sent.writes == {"PUT /api/quality-checks/{id}": 1}
+    assert cli.run("drift").code == 0
+    typo = cli.run("plan", "--env", "prd")
+    assert typo.code == 1
+    assert ("qualytics-ci.yaml:2: environment 'prd' is not one of qualytics-ci.yaml's "
+            "environments; did you mean 'prod'?") in typo.err
