@@ -138,12 +138,20 @@ def test_an_input_that_is_a_file_is_not_called_missing(capsys: pytest.CaptureFix
                                                         tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text("{}")
     assert main(["validate", "--input", str(tmp_path / "plan.json")]) == 1
-    assert capsys.readouterr().err.splitlines() == [
-        f"error: {tmp_path}/plan.json is a file, not a config folder",
-        "  hint: give --input the folder export wrote"]
+    first, hint = capsys.readouterr().err.splitlines()
+    assert first.startswith(f"error: {tmp_path}/plan.json is a file, not a config folder")
+    assert hint.startswith("  hint: pass --input the folder that holds connections/")
 
 
 # -- a closed stdout (`| head -1`) --------------------------------------------------------
+
+def a_connection(folder: Path) -> None:
+    """A config folder holding one connection file."""
+    (folder / "connections").mkdir(parents=True)
+    (folder / "connections" / "db.yaml").write_text(
+        "name: db\ntype: postgresql\nhost: db.internal\nport: 5432\nusername: reader\n"
+        "password: ${QCI_TEST_DB_PASSWORD}\n")
+
 
 def run_into_a_closed_pipe(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """``qualytics-ci ARGV`` with a stdout whose reader has already gone: every write fails
@@ -162,7 +170,7 @@ def run_into_a_closed_pipe(argv: list[str], cwd: Path) -> subprocess.CompletedPr
 @pytest.mark.parametrize("argv", [["--help"], ["plan", "--help"], ["--version"],
                                   ["validate", "--input", "config"]])
 def test_a_closed_stdout_is_not_an_error(tmp_path: Path, argv: list[str]) -> None:
-    (tmp_path / "config" / "connections").mkdir(parents=True)
+    a_connection(tmp_path / "config")
     done = run_into_a_closed_pipe(argv, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -231,7 +239,7 @@ def test_the_cli_tells_each_retry_on_stderr_but_not_with_quiet(
     seconds; here sleep is made instant), then the error."""
     monkeypatch.setattr("time.sleep", lambda s: None)
     folder = tmp_path / "config"
-    (folder / "connections").mkdir(parents=True)
+    a_connection(folder)
     url = f"http://127.0.0.1:{closed_port()}"
     argv = ["plan", "--input", str(folder), "--url", url, "--token", "tok-0123456789"]
     assert main(argv) == 1

@@ -24,9 +24,9 @@ TRUE, FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 
 INPUT_NAMES = (
     "direction", "input", "include", "datastores", "dry-run", "url", "token", "env-file",
-    "prune", "concurrency", "comment", "comment-key", "github-token", "fail-on-drift",
-    "drift-issue", "expect-plan", "promote-type", "from", "to", "ids", "tags",
-    "additional-tags", "active", "mappings", "timeout",
+    "prune", "environment", "allow-mass-archive", "concurrency", "comment", "comment-key",
+    "github-token", "fail-on-drift", "drift-issue", "expect-plan", "promote-type", "from",
+    "to", "ids", "tags", "additional-tags", "active", "mappings", "timeout",
 )
 
 
@@ -47,7 +47,9 @@ class Inputs:
     url: str = ""
     token: str = ""
     env_file: str = ""
-    prune: bool = False
+    prune: bool | None = None  # None: from qualytics-ci.yaml
+    environment: str = ""
+    allow_mass_archive: bool | None = None
     concurrency: int | None = None
     comment: CommentMode = "auto"
     comment_key: str = "default"
@@ -81,9 +83,14 @@ class _Reader:
         return self.env.get(env_name(name), "").strip() or default
 
     def flag(self, name: str, default: bool) -> bool:
+        value = self.optional_flag(name)
+        return default if value is None else value
+
+    def optional_flag(self, name: str) -> bool | None:
+        """true / false, or None when the input is not given."""
         value = self.text(name)
         if not value:
-            return default
+            return None
         if value in TRUE:
             return True
         if value in FALSE:
@@ -133,7 +140,9 @@ def read_inputs(env: Mapping[str, str] | None = None) -> Inputs:
         url=r.text("url"),
         token=r.text("token"),
         env_file=r.text("env-file"),
-        prune=r.flag("prune", False),
+        prune=r.optional_flag("prune"),
+        environment=r.text("environment"),
+        allow_mass_archive=r.optional_flag("allow-mass-archive"),
         concurrency=int(concurrency) if concurrency is not None else None,
         comment=cast(CommentMode, r.choice("comment", ("auto", "always", "never"), "auto")),
         comment_key=r.text("comment-key", "default"),
@@ -160,24 +169,32 @@ def cli_argv(inputs: Inputs, report: str) -> list[str]:
               *(["--env-file", i.env_file] if i.env_file else [])]
     scope = [*(["--include", i.include] if i.include else []),
              *[a for d in i.datastores for a in ("--datastore", d)]]
+    env = ["--env", i.environment] if i.environment else []
+    # an option not given is not passed: the command reads it from qualytics-ci.yaml
+    options = [*_switch("prune", i.prune), *_switch("allow-mass-archive", i.allow_mass_archive)]
     command = i.command
     if command == "validate":
-        return ["validate", "--input", i.input,
+        return ["validate", "--input", i.input, *env,
                 *(["--env-file", i.env_file] if i.env_file else [])]
     if command == "export":
         return ["export", "--output", i.input, *target, *scope]
     if command == "plan":
-        return ["plan", "--input", i.input, *target, *scope, *(["--prune"] if i.prune else []),
-                "--json", report]
+        return ["plan", "--input", i.input, *target, *scope, *env, *options, "--json", report]
     if command == "import":
-        return ["import", "--input", i.input, *target, *scope,
-                *(["--prune"] if i.prune else []),
+        return ["import", "--input", i.input, *target, *scope, *env, *options,
                 *(["--concurrency", str(i.concurrency)] if i.concurrency else []),
                 *(["--expect-plan", i.expect_plan] if i.expect_plan else []),
                 "--report", report]
     if command == "drift":
-        return ["drift", "--input", i.input, *target, *scope, "--json", report]
+        return ["drift", "--input", i.input, *target, *scope, *env, "--json", report]
     return _promote_argv(i, target, report)
+
+
+def _switch(name: str, value: bool | None) -> list[str]:
+    """``--NAME`` / ``--no-NAME`` for an input given, nothing for one not given."""
+    if value is None:
+        return []
+    return [f"--{name}" if value else f"--no-{name}"]
 
 
 def _promote_argv(i: Inputs, target: list[str], report: str) -> list[str]:

@@ -41,7 +41,7 @@ from qualytics_ci.render import markdown as md
 
 Command = Callable[[list[str]], int]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-UNSET = re.compile(r"^(variables? .+ not set)(?: \(environment or \.env\))?$", re.S)
+UNSET = re.compile(r"^(variables? .+? not set)(?: \(environment or \.env\))?(?:; .*)?$", re.S)
 UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
               "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
 

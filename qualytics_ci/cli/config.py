@@ -90,11 +90,14 @@ def plan_cmd(args: argparse.Namespace) -> int:
     with _client(args, progress) as client:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=progress)
+                                    prune=args.prune,
+                                    allow_mass_archive=args.allow_mass_archive,
+                                    progress=progress)
     _warn(prepared.warnings)
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings,
                       dry_run=bool(getattr(args, "dry_run", False))), end="")
+    print(f"Plan options: {plan.options.line()}")
     print(f"Plan digest: {plan.digest}")
     for path, option in _outputs(args):
         if path:  # import --dry-run --report: the plan
@@ -123,15 +126,17 @@ def import_cmd(args: argparse.Namespace) -> int:
     with _client(args, progress) as client:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune, progress=progress)
+                                    prune=args.prune,
+                                    allow_mass_archive=args.allow_mass_archive,
+                                    progress=progress, for_import=True)
         _warn(prepared.warnings)
         plan = prepared.planned.plan
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")
+        print(f"Plan options: {plan.options.line()}")
+        print(f"Plan digest: {plan.digest}")
         if args.json_file:
             write_output(args.json_file, plan.to_json(), "--json")
-        report = commands.run_import(client, args.input, prune=args.prune,
-                                     allow_mass_archive=args.allow_mass_archive,
-                                     expect_plan=args.expect_plan,
+        report = commands.run_import(client, args.input, expect_plan=args.expect_plan,
                                      concurrency=args.concurrency, progress=progress,
                                      prepared=prepared)
     print(render_report(report), end="")

@@ -90,10 +90,13 @@ def _sandbox_options(p: argparse.ArgumentParser) -> None:
 
 
 def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
-    p.add_argument("--prune", action="store_true",
-                   help="archive checks on the target that the folder no longer has")
-    p.add_argument("--allow-mass-archive", action="store_true",
-                   help="allow --prune to archive more than the safety cap")
+    p.add_argument("--prune", action=argparse.BooleanOptionalAction, default=None,
+                   help="archive checks on the target that the folder no longer has "
+                        "(default: prune in qualytics-ci.yaml, else no)")
+    p.add_argument("--allow-mass-archive", action=argparse.BooleanOptionalAction,
+                   default=None,
+                   help="allow --prune to archive more than the safety cap (default: "
+                        "allow_mass_archive in qualytics-ci.yaml, else no)")
     p.add_argument("--json", dest="json_file", metavar="FILE", help="write the plan as JSON")
     p.add_argument("--detailed-exitcode", action="store_true",
                    help="exit 2 when there are changes")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.engine import apply, export
+from qualytics_ci.engine.binding import folder_part, require_expected, target_url
 from qualytics_ci.engine.drift import build_drift
+from qualytics_ci.engine.guards import require_variables, selection_issues
 from qualytics_ci.engine.plan import (
     Planned,
     Scope,
@@ -27,11 +29,13 @@ from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult
-from qualytics_ci.folder.model import Config, parse_kinds
+from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
+from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.config import DriftReport, ImportReport, Plan
+from qualytics_ci.results.digest import PlanOptions
 
 
 @dataclass(frozen=True)
@@ -43,17 +47,18 @@ class Prepared:
     scope: Scope
     planned: Planned
     warnings: tuple[Issue, ...]
+    options: PlanOptions = field(default_factory=PlanOptions)
+    resolved: Mapping[Key, Body] = field(default_factory=dict)
+    unset: frozenset[str] = frozenset()  # variables not set: their values are not compared
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
-                env: Mapping[str, str] | None = None, check_variables: bool = True,
+                env: Mapping[str, str] | None = None,
                 progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate ``folder`` (with ``overrides/<environment>/``); raise on errors,
-    return the config and the warnings."""
+    return the config and the warnings (an unset variable is one: code ``unset_variable``)."""
     config, issues = validate_folder(folder, os.environ if env is None else env, environment,
                                      progress=progress)
-    if not check_variables:
-        issues = [i for i in issues if i.code != "unset_variable"]
     raise_if_errors(issues)
     return config, [i for i in issues if i.level == "warning"]
 
@@ -71,28 +76,48 @@ def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
 
 def prepare(client: Client, folder: str | Path, *, include: str | None = None,
             datastores: Sequence[str] = (), environment: str | None = None,
-            prune: bool = False, env: Mapping[str, str] | None = None,
-            progress: Progress = SILENT) -> Prepared:
-    """Everything a plan, an import or a drift check needs, read once."""
+            prune: bool | None = None, allow_mass_archive: bool | None = None,
+            env: Mapping[str, str] | None = None, progress: Progress = SILENT,
+            for_import: bool = False) -> Prepared:
+    """Everything a plan, an import or a drift check needs, read once.
+
+    The options come from the folder's ``qualytics-ci.yaml``, each one given here (a
+    flag; None or empty: not given) overriding the file's. ``for_import``: unset
+    variables of the connections to send are an error raised before anything is read
+    from the target; otherwise they are warnings."""
     env = os.environ if env is None else env
-    config, warnings = load_folder(folder, environment=environment, env=env,
-                                   check_variables=False, progress=progress)
+    options = load_options(folder, prune=prune, include=include, datastores=datastores,
+                           environment=environment, allow_mass_archive=allow_mass_archive)
+    include, datastores = include_text(options), options.datastores
+    config, warnings = load_folder(folder, environment=options.environment, env=env,
+                                   progress=progress)
     kinds = parse_kinds(include)
+    if for_import:
+        require_variables(config, kinds, datastores, env)
     folder_ds = config.datastore_names()
     target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,
                          archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
+    warnings.extend(selection_issues(config, scope, folder, datastores, include))
+    folder_digest = folder_part(config, scope)
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
-    resolved, problems = variables.resolve(in_scope, env)
-    raise_if_errors(problems)
-    planned = build_plan(config, target, scope, resolved=resolved, prune=prune)
-    return Prepared(config, target, scope, planned, tuple(warnings))
+    resolved, unset = variables.resolve(in_scope, env)
+    files = {c.file for c in in_scope.connections}
+    warnings = [w for w in warnings if w.code != "unset_variable" or w.file in files]
+    if for_import and unset:  # the offline check covers every connection in scope
+        raise_if_errors(variables.required(in_scope.connections, env))
+    planned = build_plan(config, target, scope, resolved=resolved, prune=options.prune,
+                         unset=unset)
+    plan = replace(planned.plan, options=options, target=target_url(client.base_url),
+                   folder_digest=folder_digest)
+    return Prepared(config, target, scope, replace(planned, plan=plan), tuple(warnings),
+                    options, resolved, unset)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
              datastores: Sequence[str] = (), environment: str | None = None,
-             prune: bool = False, progress: Progress = SILENT) -> Plan:
+             prune: bool | None = None, progress: Progress = SILENT) -> Plan:
     """What an import of ``folder`` would do to the target."""
     return prepare(client, folder, include=include, datastores=datastores,
                    environment=environment, prune=prune, progress=progress).planned.plan
@@ -100,19 +125,21 @@ def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
 
 def run_import(client: Client, folder: str | Path, *, include: str | None = None,
                datastores: Sequence[str] = (), environment: str | None = None,
-               prune: bool = False, allow_mass_archive: bool = False,
+               prune: bool | None = None, allow_mass_archive: bool | None = None,
                expect_plan: str | None = None, concurrency: int = 8,
                progress: Progress = SILENT, prepared: Prepared | None = None) -> ImportReport:
     """Plan, check the plan is the expected one and allowed, then apply it."""
     p = prepared or prepare(client, folder, include=include, datastores=datastores,
-                            environment=environment, prune=prune, progress=progress)
+                            environment=environment, prune=prune,
+                            allow_mass_archive=allow_mass_archive, progress=progress,
+                            for_import=True)
+    if p.unset:
+        raise QualyticsCIError(f"variables {', '.join(sorted(p.unset))} not set; "
+                               "nothing was applied")
     plan = p.planned.plan
-    if expect_plan is not None and plan.digest != expect_plan:
-        raise QualyticsCIError(
-            f"the plan changed since it was reviewed (digest {plan.digest}, "
-            f"expected {expect_plan}); nothing was applied",
-            hint="re-run plan, review it, and pass its digest")
-    require_archive_allowed(plan, p.target, p.scope.datastores, allow_mass_archive)
+    if expect_plan is not None:
+        require_expected(plan, expect_plan)
+    require_archive_allowed(plan, p.target, p.scope.datastores, p.options.allow_mass_archive)
     return apply.run_import(client, p.planned, p.target, concurrency=concurrency,
                             progress=progress)
 
@@ -123,9 +150,7 @@ def run_drift(client: Client, folder: str | Path, *, include: str | None = None,
     """How the target differs from ``folder``."""
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
-    in_scope = Config.of(c for c in p.config.connections if p.scope.covers(c))
-    resolved, _ = variables.resolve(in_scope, os.environ)
-    return build_drift(p.config, p.target, p.scope, resolved=resolved)
+    return build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
 
 
 def run_export(client: Client, output: str | Path, *, include: str | None = None,

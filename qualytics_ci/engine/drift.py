@@ -13,6 +13,7 @@ from dataclasses import replace
 from qualytics_ci.engine.diff import diff
 from qualytics_ci.engine.plan import Scope, change_for, desired_body, gone_fields
 from qualytics_ci.engine.state import TargetState
+from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.results.config import DriftItem, DriftReport
 
@@ -31,8 +32,10 @@ def _target_in_scope(entity: Entity, target: TargetState, scope: Scope,
 
 
 def build_drift(desired: Config, target: TargetState, scope: Scope, *,
-                resolved: Mapping[Key, Body] | None = None) -> DriftReport:
-    """Every entity in scope, classified as in sync, changed, or present on one side only."""
+                resolved: Mapping[Key, Body] | None = None,
+                unset: frozenset[str] = frozenset()) -> DriftReport:
+    """Every entity in scope, classified as in sync, changed, or present on one side only
+    (values written with a variable in ``unset`` are not compared)."""
     resolved = resolved or {}
     items: list[DriftItem] = []
     wanted: set[Key] = set()
@@ -46,6 +49,8 @@ def build_drift(desired: Config, target: TargetState, scope: Scope, *,
                                    "only_in_folder"))
             continue
         changes = diff(entity.kind, desired_body(entity, resolved), current.body, entity.body)
+        if unset and entity.kind == "connection":
+            changes = variables.known_fields(changes, entity.body, unset)
         # Reverse framing: before = what the folder says, after = what the target has
         # (a sensitive field reads "(sensitive)" on both sides either way).
         flipped = tuple(replace(f, before=f.after, after=f.before) for f in changes)

@@ -14,6 +14,7 @@ from qualytics_ci.engine.diff import comparable, diff, field_change
 from qualytics_ci.engine.normalize import SECRET_KEYS
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import UID_KEY, Body, Config, Datastore, Entity, Key, slug
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.writer import layout
@@ -131,9 +132,22 @@ def _step(entity: Entity, body: Body, target: TargetState) -> Step:
                 target.ids.get(entity.key))
 
 
+def _known(step: Step, entity: Entity, unset: frozenset[str]) -> Step:
+    """A connection update without the values written with unset variables (not known
+    here: a plan without the secrets does not compare them)."""
+    fields = variables.known_fields(step.change.fields, entity.body, unset)
+    if fields == step.change.fields:
+        return step
+    change = replace(step.change, action="update" if fields else "unchanged", fields=fields)
+    return replace(step, change=change)
+
+
 def build_plan(desired: Config, target: TargetState, scope: Scope, *,
-               resolved: Mapping[Key, Body] | None = None, prune: bool = False) -> Planned:
-    """Compare the folder with the target, entity by entity and field by field."""
+               resolved: Mapping[Key, Body] | None = None, prune: bool = False,
+               unset: frozenset[str] = frozenset()) -> Planned:
+    """Compare the folder with the target, entity by entity and field by field.
+
+    Values written with a variable in ``unset`` are not compared."""
     raise_if_errors(reference_issues(desired, target, scope))
     resolved = resolved or {}
     steps: list[Step] = []
@@ -142,7 +156,10 @@ def build_plan(desired: Config, target: TargetState, scope: Scope, *,
         if not scope.covers(entity):
             continue
         wanted.add(entity.key)
-        steps.append(_step(entity, desired_body(entity, resolved), target))
+        step = _step(entity, desired_body(entity, resolved), target)
+        if unset and entity.kind == "connection" and step.change.action == "update":
+            step = _known(step, entity, unset)
+        steps.append(step)
     copies = _duplicates(target, scope, wanted) if "check" in scope.kinds else []
     steps.extend(copies)
     if prune and "check" in scope.kinds:

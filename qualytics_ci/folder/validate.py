@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from qualytics_ci.errors import did_you_mean
+from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.layout import HINT, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, IS_TYPE_VALUES, RULES
 from qualytics_ci.folder.schema import Issue
+from qualytics_ci.folder.settings import environment_issues, read_settings
 from qualytics_ci.progress import SILENT, Progress
 
 CONTAINER_REQUIRES = {
@@ -116,8 +118,22 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
 
 def validate_folder(root: str | Path, env: Mapping[str, str], environment: str | None = None,
                     *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
-    """Read and validate a folder: the config and every issue (errors and warnings)."""
-    config, issues = read_folder(root, environment, progress=progress)
+    """Read and validate a folder: the config and every issue (errors and warnings), those
+    of its settings file first. ``environment`` None: the settings file's, if any.
+
+    A folder without the layout's root, or one holding no entity at all, raises."""
+    require_config_folder(root)
+    settings, setting_issues = read_settings(root)
+    if environment and environment != settings.environment:
+        setting_issues.extend(environment_issues(settings, environment))
+    if any(i.level == "error" for i in setting_issues):
+        return Config(), setting_issues
+    config, issues = read_folder(root, environment or settings.environment, progress=progress)
+    issues = [*setting_issues, *issues]
+    if not any(True for _ in config.entities()) and not any(i.level == "error"
+                                                             for i in issues):
+        raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
+                               "container or check file", hint=HINT)
     return config, [*issues, *validate_config(config, env)]
 
 

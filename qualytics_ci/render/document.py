@@ -6,9 +6,8 @@ characters).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from qualytics_ci import secrets
 from qualytics_ci.render import diffs
@@ -76,24 +75,6 @@ def header(ctx: Context, verb: str, headline: str, *, icon: str = "",
         lines.append(extra)
     lines.append(f"**{text(headline)}**\n\n")
     return "".join(lines)
-
-
-def options_line(options: Any) -> str:
-    """The options a plan was made with, on one line (a mapping or a string)."""
-    if not options:
-        return ""
-    if isinstance(options, Mapping):
-        parts = [f"{text(k)}: {code(_option(v), table=False)}" for k, v in options.items()]
-        return "Options: " + " · ".join(parts) + "\n\n"
-    return f"Options: {text(options)}\n\n"
-
-
-def _option(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, list | tuple | set | frozenset):
-        return ", ".join(str(x) for x in v) or "all"
-    return "all" if v is None else str(v)
 
 
 def display_name(change: Change, *, with_datastore: bool = False) -> str:

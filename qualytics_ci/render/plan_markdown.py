@@ -26,7 +26,6 @@ from qualytics_ci.render.document import (
     display_name,
     entry,
     header,
-    options_line,
     sign_html,
 )
 from qualytics_ci.render.fit import Doc, Entry
@@ -101,7 +100,7 @@ def plan_sections(plan: Plan, ctx: Context) -> Doc:
     """A plan: headline, archive warning, counts per kind, archives, then every change."""
     changes = list(plan.changes)
     warning = archive_warning(changes)
-    extra = options_line(getattr(plan, "options", None))
+    extra = f"Options: {code(plan.options.line(), table=False)}\n\n"
     if ctx.dry_run:
         extra += "Dry run of `import`: nothing was changed.\n\n"
     head = header(ctx, "plan", plan.headline(), digest=plan.digest, extra=extra)

@@ -10,11 +10,11 @@ markdown and JSON renderers all read these objects and nothing else.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
+
+from qualytics_ci.results.digest import DigestParts, PlanOptions, parts_of
 
 Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
 Action = Literal["create", "update", "unchanged", "archive", "duplicate"]
@@ -91,9 +91,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every entity in scope and what an import would do to it."""
+    """Every entity in scope and what an import would do to it, with what it was made from:
+    the options, the target's normalised URL and the folder's digest part."""
 
     changes: tuple[Change, ...]
+    options: PlanOptions = field(default_factory=PlanOptions)
+    target: str = ""
+    folder_digest: str = ""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -108,11 +112,16 @@ class Plan:
         return any(c.action != "unchanged" for c in self.changes)
 
     @cached_property
-    def digest(self) -> str:
-        """Hash of the plan's normalised content: equal plans, equal digests."""
+    def parts(self) -> DigestParts:
+        """The digest's parts: options, target, folder, changes (sorted by identity)."""
         body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return parts_of(self.options, self.target, self.folder_digest, body)
+
+    @property
+    def digest(self) -> str:
+        """``<options>-<target>-<folder>-<changes>``: equal plans made the same way against
+        the same target, equal digests (see :mod:`qualytics_ci.results.digest`)."""
+        return self.parts.text
 
     def headline(self) -> str:
         s = self.summary  # duplicates are named only when there are some
@@ -127,6 +136,9 @@ class Plan:
         return {
             "digest": self.digest,
             "summary": self.summary,
+            "options": self.options.to_json(),
+            "target": self.target,
+            "digests": self.parts.to_json(),
             "changes": [c.to_json() for c in self.changes],
         }
 

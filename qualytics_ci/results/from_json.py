@@ -24,6 +24,7 @@ from qualytics_ci.results.config import (
     Outcome,
     Plan,
 )
+from qualytics_ci.results.digest import PlanOptions
 from qualytics_ci.results.promote import (
     PreviewAction,
     PreviewEntity,
@@ -76,7 +77,13 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
     """A Plan from ``{"digest", "summary", "changes": [...]}``."""
     if "changes" not in data and isinstance(data.get("plan"), Mapping):
         data = data["plan"]
-    return Plan(tuple(change_from_json(c) for c in data.get("changes") or ()))
+    options = data.get("options")
+    digests = data.get("digests")
+    return Plan(tuple(change_from_json(c) for c in data.get("changes") or ()),
+                options=PlanOptions.from_json(options if isinstance(options, Mapping) else None),
+                target=str(data.get("target") or ""),
+                folder_digest=str(digests.get("folder") or "")
+                if isinstance(digests, Mapping) else "")
 
 
 # A drift item's state, as the import that would repair it.

@@ -11,6 +11,7 @@ import pytest
 from github_stub import GitHubStub
 
 from qualytics_ci.action.github import marker
+from qualytics_ci.results.digest import DigestParts
 
 from .harness import ActionRun, run_action
 
@@ -43,7 +44,8 @@ def test_plan_on_a_pull_request_sets_outputs_summary_and_one_comment(
     o = run.outputs
     assert (o["created"], o["updated"], o["archived"], o["unchanged"]) == ("3", "1", "0", "412")
     assert o["has-changes"] == o["has_changes"] == "true"
-    assert len(o["plan-digest"]) == 16 and o["plan_digest"] == o["plan-digest"]
+    assert DigestParts.parse(o["plan-digest"]) is not None
+    assert o["plan_digest"] == o["plan-digest"]
     assert o["report"] == ".qualytics-ci/plan-default.json"
     report = json.loads((workspace / o["report"]).read_text())
     assert report["digest"] == o["plan-digest"]

@@ -90,9 +90,11 @@ def test_plan_json_carries_digest_and_fields(cli: Cli) -> None:
     (change,) = [c for c in data["changes"] if c["action"] == "update"]
     assert change["fields"] == [{"path": "tags", "before": ["finance"],
                                  "after": ["audited", "finance"]}]
-    assert change["file"] == BETWEEN and len(data["digest"]) == 16
+    assert change["file"] == BETWEEN
+    assert data["digest"] == "-".join(data["digests"][k] for k in
+                                      ("options", "target", "folder", "changes"))
     refused = cli.run("import", *DEV, "--expect-plan", "0000000000000000")
-    assert refused.code == 1 and "plan changed" in refused.err
+    assert refused.code == 1 and "is not a plan digest" in refused.err
     with Counting(cli) as ok:
         assert cli.run("import", *DEV, "--expect-plan", data["digest"]).code == 0
     assert ok.writes == {"PUT /api/quality-checks/{id}": 1}

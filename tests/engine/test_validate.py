@@ -9,7 +9,8 @@ import pytest
 from qualytics_ci import secrets
 from qualytics_ci.folder.model import Check, Config, Connection, Container, Datastore
 from qualytics_ci.folder.validate import check_issues, container_issues, validate_config
-from qualytics_ci.folder.variables import resolve
+from qualytics_ci.folder.variables import known_fields, required, resolve
+from qualytics_ci.results.config import FieldChange
 
 
 def check(**body: Any) -> Check:
@@ -61,17 +62,34 @@ def test_connection_missing_from_folder_is_only_a_warning_offline() -> None:
     assert issue.level == "warning" and "'elsewhere'" in issue.message
 
 
-def test_unset_variable_names_variable_and_file() -> None:
+def test_unset_variable_is_a_warning_naming_variable_and_file() -> None:
     conn = Connection("db", {"name": "db", "type": "postgresql",
                              "password": "${DB_PASSWORD}"}, file="connections/db.yaml")
     (issue,) = validate_config(Config.of([conn]), {})
-    assert issue.level == "error" and "DB_PASSWORD" in issue.message
+    assert issue.level == "warning" and issue.code == "unset_variable"
+    assert issue.message == "variable DB_PASSWORD not set: needed at import (environment or .env)"
     assert issue.file == "connections/db.yaml"
+    (empty,) = validate_config(Config.of([conn]), {"DB_PASSWORD": ""})
+    assert empty.message == issue.message  # empty, as a missing CI secret expands, is unset
+    (error,) = required([conn], {})
+    assert error.level == "error" and error.message.startswith(
+        "variable DB_PASSWORD not set (environment or .env)")
 
 
 def test_resolved_values_are_registered_as_secrets() -> None:
     conn = Connection("db", {"name": "db", "host": "${HOST}:1", "password": "${PW}"})
-    resolved, issues = resolve(Config.of([conn]), {"HOST": "db.internal", "PW": "hunter22"})
-    assert issues == []
+    resolved, unset = resolve(Config.of([conn]), {"HOST": "db.internal", "PW": "hunter22"})
+    assert unset == frozenset()
     assert resolved[conn.key]["host"] == "db.internal:1"
     assert secrets.redact("pw is hunter22") == "pw is ***"
+
+
+def test_unset_variables_are_left_as_written_and_their_values_not_compared() -> None:
+    conn = Connection("db", {"name": "db", "host": "${HOST}", "port": 5432,
+                             "parameters": {"role": "${ROLE}", "warehouse": "wh"}})
+    resolved, unset = resolve(Config.of([conn]), {"HOST": "db.internal"})
+    assert unset == frozenset({"ROLE"})
+    assert resolved[conn.key]["parameters"] == {"role": "${ROLE}", "warehouse": "wh"}
+    fields = (FieldChange("host", "old", "${HOST}"), FieldChange("parameters.role", "r", "${ROLE}"),
+              FieldChange("parameters.warehouse", "x", "wh"))
+    assert known_fields(fields, conn.body, unset) == (fields[0], fields[2])
