@@ -9,11 +9,15 @@ exported datastore only the kinds that were exported. Nothing else is touched
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from qualytics_ci.engine.normalize import SECRET_KEYS, placeholder
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import Reader, read_target
-from qualytics_ci.folder.model import Config, Entity, slug
+from qualytics_ci.folder import variables
+from qualytics_ci.folder.model import Body, Config, Entity, slug
 from qualytics_ci.folder.writer import WriteResult, layout, render, write_folder
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.config import Kind
@@ -40,7 +44,37 @@ def exported_config(state: TargetState, kinds: frozenset[Kind],
 
 def folder_files(config: Config) -> dict[str, str]:
     """Relative path -> text for every entity."""
-    return {rel: render(entity) for rel, entity in layout(config).items()}
+    out = {}
+    for rel, entity in layout(config).items():
+        if entity.kind == "connection":
+            entity = replace(entity, body=connection_file_body(entity.name, entity.body,
+                                                               PurePosixPath(rel).stem))
+        out[rel] = render(entity)
+    return out
+
+
+def connection_file_body(name: str, body: Body, stem: str) -> Body:
+    """A connection's body as its file says it: every ``$`` that would read as a
+    placeholder doubled, so the values read back as the API has them, and the secrets'
+    placeholders named after the file (``${<STEM>_PASSWORD}``: two connections whose names
+    slug alike get different variables)."""
+    out: Body = {}
+    for key, value in body.items():
+        if key in SECRET_KEYS and value == placeholder(name, key):
+            out[key] = "${" + variables.variable_name(stem, key) + "}"
+        else:
+            out[key] = _escaped(value)
+    return out
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return variables.escape(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def managed_paths(kinds: frozenset[Kind], ds_dirs: set[str] | None,

@@ -108,6 +108,7 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
     for check in config.checks:
         issues.extend(check_issues(check))
     issues.extend(reference_issues(config))
+    issues.extend(variables.syntax_issues(config))
     issues.extend(variables.missing(config, env))
     return issues
 

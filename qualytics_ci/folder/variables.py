@@ -1,38 +1,181 @@
 """``${VAR}`` placeholders in connection files, resolved from the environment.
 
-Resolved values are registered as secrets at once, so nothing printed later can
-carry them; plans keep showing the placeholder text instead.
+The syntax (docs/format.md, Variables), in every text value of a connection file:
+
+- ``${NAME}``: the variable's value (``NAME`` is a letter or ``_``, then letters, digits,
+  ``_``); an unset variable is an error;
+- ``${NAME:-default}``: the variable's value when it is set and not empty, else
+  ``default`` (literal text without ``$`` or ``}``);
+- ``$$``: one literal ``$`` (so ``$${NAME}`` is the text ``${NAME}``);
+- ``$NAME`` (a ``$`` before a letter or ``_``) and every other ``${...}`` are errors;
+- any other ``$`` is itself (``cost$5``, ``svc$``).
+
+Values taken from the environment are registered as secrets at once, so nothing printed
+later can carry them; plans keep showing the placeholder text instead. A default is text
+of the file, not a secret.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from qualytics_ci import secrets
-from qualytics_ci.folder.model import Config, Key
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder.model import Config, Connection, Key
 from qualytics_ci.folder.schema import Issue
 
-VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INNER = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^$]*))?")
+_NEEDS_ESCAPE = re.compile(r"\$(?=[${A-Za-z_])")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One ``${NAME}`` or ``${NAME:-default}``."""
+
+    name: str
+    default: str | None = None
+
+
+Part = str | Placeholder
+
+
+def parse(text: str) -> list[Part]:
+    """``text`` as literal pieces and placeholders; a malformed one raises
+    :class:`QualyticsCIError` saying what is wrong and how to write it."""
+    parts: list[Part] = []
+    literal: list[str] = []
+    i = 0
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            literal.append(text[i:])
+            break
+        literal.append(text[i:j])
+        nxt = text[j + 1:j + 2]
+        if nxt == "$":
+            literal.append("$")
+            i = j + 2
+        elif nxt == "{":
+            end = text.find("}", j + 2)
+            if end < 0:
+                raise QualyticsCIError(f"${{ at character {j + 1} is never closed: write "
+                                       "${NAME}, or $${ for the literal text")
+            parts.append("".join(literal))
+            literal = []
+            parts.append(_placeholder(text[j + 2:end]))
+            i = end + 1
+        elif nxt and (nxt.isalpha() or nxt == "_") and nxt.isascii():
+            word = NAME.match(text, j + 1)
+            shown = word.group(0) if word else nxt
+            raise QualyticsCIError(f"${shown} is not a placeholder: write ${{{shown}}}, or "
+                                   f"$${shown} for the literal text")
+        else:
+            literal.append("$")
+            i = j + 1
+    parts.append("".join(literal))
+    return [p for p in parts if p != ""]
+
+
+def _placeholder(inner: str) -> Placeholder:
+    match = _INNER.fullmatch(inner)
+    if match:
+        return Placeholder(match.group("name"), match.group("default"))
+    if inner == "":
+        raise QualyticsCIError("empty placeholder ${}: write ${NAME}")
+    if inner[0].isdigit():
+        raise QualyticsCIError(f"${{{inner}}}: a variable name starts with a letter or _")
+    name = NAME.match(inner)
+    if name and inner[name.end():].startswith(":-"):
+        raise QualyticsCIError(f"${{{inner}}}: a default cannot contain $ (placeholders do "
+                               "not nest)")
+    raise QualyticsCIError(f"${{{inner}}} is not a placeholder: only ${{NAME}} and "
+                           "${NAME:-default} are")
+
+
+def escape(text: str) -> str:
+    """``text`` written so that :func:`parse` reads it back as itself: a ``$`` before
+    ``{``, ``$``, a letter or ``_`` is doubled; any other ``$`` stays as it is."""
+    return _NEEDS_ESCAPE.sub("$$", text)
+
+
+def variable_name(prefix: str, key: str) -> str:
+    """``<PREFIX>_<KEY>`` upper-cased, with a leading ``_`` when it would start with a
+    digit (a name must not)."""
+    name = f"{prefix}_{key}".upper()
+    return "_" + name if name[0].isdigit() else name
+
+
+def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """``(dotted key path, text)`` of every text value inside ``value`` (an item of a
+    list has the list's path)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item, path)
+
+
+def _parsed(conn: Connection) -> Iterator[tuple[str, list[Part]]]:
+    for path, text in strings(conn.body):
+        try:
+            yield path, parse(text)
+        except QualyticsCIError:
+            continue  # reported by syntax_issues
+
+
+def syntax_issues(config: Config) -> list[Issue]:
+    """An error, with its line, per malformed placeholder in a connection file."""
+    issues = []
+    for conn in config.connections:
+        for path, text in strings(conn.body):
+            try:
+                parse(text)
+            except QualyticsCIError as exc:
+                issues.append(Issue("error", f"{path}: {exc.message}", conn.file,
+                                    _line(conn, path)))
+    return issues
+
+
+def _line(conn: Connection, path: str) -> int | None:
+    while path:
+        line = conn.line(path)
+        if line is not None:
+            return line
+        path = path.rpartition(".")[0]
+    return None
 
 
 def names_in(value: Any) -> Iterator[str]:
-    """Every variable name referenced anywhere inside ``value``."""
-    if isinstance(value, str):
-        yield from VARIABLE.findall(value)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from names_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from names_in(item)
+    """Every variable name referenced anywhere inside ``value`` (well-formed ones)."""
+    for _, text in strings(value):
+        try:
+            parts = parse(text)
+        except QualyticsCIError:
+            continue
+        yield from (p.name for p in parts if isinstance(p, Placeholder))
+
+
+def _value(part: Placeholder, env: Mapping[str, str]) -> str | None:
+    """The text ``part`` stands for, or None when its variable is unset (no default)."""
+    found = env.get(part.name)
+    if part.default is not None:
+        return found or part.default
+    return found
 
 
 def substitute(value: Any, env: Mapping[str, str]) -> Any:
-    """``value`` with every ``${VAR}`` replaced (all variables must be set)."""
+    """``value`` with every placeholder replaced and ``$$`` made ``$`` (every variable
+    without a default must be set)."""
     if isinstance(value, str):
-        return VARIABLE.sub(lambda m: env[m.group(1)], value)
+        return "".join(p if isinstance(p, str) else str(_value(p, env))
+                       for p in parse(value))
     if isinstance(value, Mapping):
         return {k: substitute(v, env) for k, v in value.items()}
     if isinstance(value, list):
@@ -41,27 +184,36 @@ def substitute(value: Any, env: Mapping[str, str]) -> Any:
 
 
 def missing(config: Config, env: Mapping[str, str]) -> list[Issue]:
-    """An error per connection file referencing an unset variable."""
+    """An error per connection file referencing an unset variable (one without a
+    default), at the line of its first use."""
     issues = []
     for conn in config.connections:
-        unset = sorted({n for n in names_in(conn.body) if n not in env})
+        unset: dict[str, str] = {}
+        for path, parts in _parsed(conn):
+            for p in parts:
+                if isinstance(p, Placeholder) and _value(p, env) is None:
+                    unset.setdefault(p.name, path)
         if unset:
-            listed = ", ".join(unset)
+            listed = ", ".join(sorted(unset))
             noun = "variable" if len(unset) == 1 else "variables"
+            first = _line(conn, next(iter(unset.values())))
             issues.append(Issue("error", f"{noun} {listed} not set (environment or .env)",
-                                conn.file, code="unset_variable"))
+                                conn.file, first, code="unset_variable"))
     return issues
 
 
 def resolve(config: Config, env: Mapping[str, str]) -> tuple[dict[Key, dict[str, Any]],
                                                              list[Issue]]:
-    """Connection bodies with variables resolved (secrets registered), and the errors."""
-    issues = missing(config, env)
+    """Connection bodies with variables resolved (values from the environment registered
+    as secrets), and the errors."""
+    issues = [*syntax_issues(config), *missing(config, env)]
     resolved: dict[Key, dict[str, Any]] = {}
     if issues:
         return resolved, issues
     for conn in config.connections:
-        for name in set(names_in(conn.body)):
-            secrets.register(env[name])
+        for _, parts in _parsed(conn):
+            for p in parts:
+                if isinstance(p, Placeholder) and env.get(p.name):
+                    secrets.register(env[p.name])
         resolved[conn.key] = substitute(conn.body, env)
     return resolved, issues

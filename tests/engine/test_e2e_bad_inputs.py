@@ -39,7 +39,7 @@ CASES = {
                            "container 'ordres' is not in datastore 'warehouse-dev'"),
     "unresolved_variable": (edit("connections/warehouse_dev_db.yaml",
                                  "${WAREHOUSE_DEV_DB_PASSWORD}", "${NOT_SET_ANYWHERE}"),
-                            "connections/warehouse_dev_db.yaml: variable NOT_SET_ANYWHERE "
+                            "connections/warehouse_dev_db.yaml:6: variable NOT_SET_ANYWHERE "
                             "not set"),
 }
 
