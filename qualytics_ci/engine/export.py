@@ -8,7 +8,7 @@ exported datastore only the kinds that were exported. Nothing else is touched
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,10 +42,12 @@ def exported_config(state: TargetState, kinds: frozenset[Kind],
     return Config.of(e for e in state.config.entities() if keep(e))
 
 
-def folder_files(config: Config) -> dict[str, str]:
-    """Relative path -> text for every entity."""
+def folder_files(config: Config, tables: Mapping[str, Collection[str]] | None = None
+                 ) -> dict[str, str]:
+    """Relative path -> text for every entity (``tables``: every container name of each
+    datastore, see :func:`~qualytics_ci.folder.writer.layout`)."""
     out = {}
-    for rel, entity in layout(config).items():
+    for rel, entity in layout(config, tables).items():
         if entity.kind == "connection":
             entity = replace(entity, body=connection_file_body(entity.name, entity.body,
                                                                PurePosixPath(rel).stem))
@@ -107,7 +109,10 @@ def write_export(root: Path, state: TargetState, kinds: frozenset[Kind],
                  progress: Progress = SILENT) -> WriteResult:
     """Write the export of ``state`` under ``root``."""
     config = exported_config(state, kinds, datastores)
-    files = folder_files(config)
+    tables: dict[str, list[str]] = {}
+    for ds, name in state.container_ids:
+        tables.setdefault(ds, []).append(name)
+    files = folder_files(config, tables)
     ds_dirs = {PurePosixPath(rel).parts[1] for rel in files if rel.startswith("datastores/")}
     ds_dirs.update(slug(name) for name in datastores)
     owned = managed_paths(kinds, None if all_datastores else ds_dirs, all_datastores)
