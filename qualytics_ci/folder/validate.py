@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Check, Config, Container
+from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
@@ -69,7 +70,21 @@ def check_issues(check: Check) -> list[Issue]:
     status = body.get("status")
     if status is not None and status not in CHECK_STATUSES:
         out.append(Issue("error", f"status must be Active or Draft, not {status!r}", file))
+    out.extend(folder_issues(check))
     return out
+
+
+def folder_issues(check: Check) -> list[Issue]:
+    """A check file under ``checks/<dir>/`` whose ``container`` is not the one ``<dir>``
+    was written for: one of the two is a mistake, and only the file is read."""
+    parts = PurePosixPath(check.file or "").parts
+    if len(parts) < 3 or parts[-3] != "checks" or names_dir(parts[-2], check.container):
+        return []
+    directory, container = parts[-2], check.container
+    expected = plain_stem(container) or hashed_stem(container)
+    return [Issue("error", f"the folder checks/{directory}/ says container {directory!r}, the "
+                           f"file says {container!r}: correct `container`, or move the file "
+                           f"to checks/{expected}/", check.file, check.line("container"))]
 
 
 def type_problem(prop: Prop, value: Any) -> str | None:
