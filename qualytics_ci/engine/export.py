@@ -56,14 +56,16 @@ def folder_files(config: Config, tables: Mapping[str, Collection[str]] | None = 
 
 
 def connection_file_body(name: str, body: Body, stem: str) -> Body:
-    """A connection's body as its file says it: every ``$`` that would read as a
-    placeholder doubled, so the values read back as the API has them, and the secrets'
-    placeholders named after the file (``${<STEM>_PASSWORD}``: two connections whose names
-    slug alike get different variables)."""
+    """A connection's body as its file says it: every ``$`` of a value (not the name) that
+    would read as a placeholder doubled, so the values read back as the API has them, and
+    the secrets' placeholders named after the file (``${<STEM>_PASSWORD}``: two connections
+    whose names slug alike get different variables)."""
     out: Body = {}
     for key, value in body.items():
         if key in SECRET_KEYS and value == placeholder(name, key):
             out[key] = "${" + variables.variable_name(stem, key) + "}"
+        elif key == variables.IDENTITY:
+            out[key] = value
         else:
             out[key] = _escaped(value)
     return out

@@ -10,6 +10,8 @@ The syntax (docs/format.md, Variables), in every text value of a connection file
 - ``$NAME`` (a ``$`` before a letter or ``_``) and every other ``${...}`` are errors;
 - any other ``$`` is itself (``cost$5``, ``svc$``).
 
+The connection's ``name`` is its identity, not a value: it is taken as written.
+
 Values taken from the environment are registered as secrets at once, so nothing printed
 later can carry them; plans keep showing the placeholder text instead. A default is text
 of the file, not a secret.
@@ -122,8 +124,16 @@ def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from strings(item, path)
 
 
+IDENTITY = "name"
+
+
+def values_of(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of a connection body that placeholders apply to: all but its name."""
+    return {k: v for k, v in body.items() if k != IDENTITY}
+
+
 def _parsed(conn: Connection) -> Iterator[tuple[str, list[Part]]]:
-    for path, text in strings(conn.body):
+    for path, text in strings(values_of(conn.body)):
         try:
             yield path, parse(text)
         except QualyticsCIError:
@@ -134,7 +144,7 @@ def syntax_issues(config: Config) -> list[Issue]:
     """An error, with its line, per malformed placeholder in a connection file."""
     issues = []
     for conn in config.connections:
-        for path, text in strings(conn.body):
+        for path, text in strings(values_of(conn.body)):
             try:
                 parse(text)
             except QualyticsCIError as exc:
@@ -150,16 +160,6 @@ def _line(conn: Connection, path: str) -> int | None:
             return line
         path = path.rpartition(".")[0]
     return None
-
-
-def names_in(value: Any) -> Iterator[str]:
-    """Every variable name referenced anywhere inside ``value`` (well-formed ones)."""
-    for _, text in strings(value):
-        try:
-            parts = parse(text)
-        except QualyticsCIError:
-            continue
-        yield from (p.name for p in parts if isinstance(p, Placeholder))
 
 
 def _value(part: Placeholder, env: Mapping[str, str]) -> str | None:
@@ -215,5 +215,6 @@ def resolve(config: Config, env: Mapping[str, str]) -> tuple[dict[Key, dict[str,
             for p in parts:
                 if isinstance(p, Placeholder) and env.get(p.name):
                     secrets.register(env[p.name])
-        resolved[conn.key] = substitute(conn.body, env)
+        resolved[conn.key] = {k: v if k == IDENTITY else substitute(v, env)
+                              for k, v in conn.body.items()}
     return resolved, issues

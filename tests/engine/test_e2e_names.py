@@ -74,7 +74,7 @@ def make_odd_names(cli: Cli) -> list[str]:
         computed_field(cli, created["id"], "..", "status")
         check(cli, created["id"], "order_id", f"odd__computed_{i}")
     selected = ["warehouse-dev"]
-    for conn_name, ds_name in (("1st/db..", "warehouse/dev"), ("Warehouse Dev DB", "…")):
+    for conn_name, ds_name in (("1st/db..", "warehouse/dev"), ("Warehouse $Dev DB", "…")):
         conn = cli.api("POST", "/connections", json={
             "name": conn_name, "type": "postgresql", "host": "db.example.net", "port": 5432,
             "username": "svc$reader", "password": "pw"})
@@ -101,7 +101,7 @@ def test_every_name_the_api_accepts_exports_and_plans_with_no_change(
     fields = {f.name for f in config.computed_fields if f.container == "orders"}
     assert fields >= set(ODD)
     assert {c.name for c in config.containers} >= {"../../escape", "Orders", "t" * 300, "."}
-    assert {c.name for c in config.connections} >= {"1st/db..", "Warehouse Dev DB"}
+    assert {c.name for c in config.connections} >= {"1st/db..", "Warehouse $Dev DB"}
     assert {d.name for d in config.datastores} >= {"warehouse/dev", "…"}
     # two connections whose names slug alike get different variables; none starts with a digit
     texts = [p.read_text() for p in (cli.folder / "connections").iterdir()]

@@ -4,12 +4,17 @@ name where it does not, and reading that finds the entity again either way."""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualytics_ci.engine.export import write_export
 from qualytics_ci.engine.plan import Scope, adopt_container_names, build_plan
+from qualytics_ci.engine.state import TargetState
+from qualytics_ci.engine.target import build_state
 from qualytics_ci.folder.model import Check, ComputedField, Config, Container
 from qualytics_ci.folder.naming import MAX_STEM, assign, hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.reader import read_folder
@@ -114,3 +119,53 @@ def test_a_check_on_many_long_fields_gets_a_short_file_name(tmp_path: Path) -> N
     assert [i for i in issues if i.level == "error"] == []
     plan = build_plan(config, state, Scope(frozenset(KIND_ORDER), frozenset({"warehouse-dev"})))
     assert not plan.plan.has_changes
+
+
+any_name = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=120),
+    st.sampled_from(["orders", "Orders", "ORDERS", "or-ders", "..", ".", "/", "con", "x" * 300,
+                     "orders_" + hashed_stem("Orders").rsplit("_", 1)[1], "a\x00b", "\t"]))
+
+
+@st.composite
+def odd_targets(draw: st.DrawFn) -> TargetState:
+    """A target whose every name is generated: connection, datastore, tables, computed
+    tables, computed fields (on tables and computed tables) and the checks' containers."""
+    names = draw(st.lists(any_name, min_size=3, max_size=7, unique=True))
+    conn, ds, *containers = names
+    tables = containers[:draw(st.integers(0, len(containers)))]
+    computed = containers[len(tables):]
+    objs = {"connections": [apidata.connection(name=conn)],
+            "datastores": [{**apidata.datastore(name=ds), "teams": []}],
+            "containers": {ds: [*(apidata.table(100 + i, t) for i, t in enumerate(tables)),
+                                *(apidata.computed_table(200 + i, c, "select 1")
+                                  for i, c in enumerate(computed))]},
+            "fields": {}, "checks": {ds: []}, "archived": {}}
+    ids = {c: 100 + i for i, c in enumerate(tables)} | {c: 200 + i
+                                                         for i, c in enumerate(computed)}
+    for n, field_name in enumerate(draw(st.lists(any_name, max_size=4, unique=True))):
+        owner = draw(st.sampled_from(containers))
+        objs["fields"].setdefault(ids[owner], []).append(
+            {"id": 500 + n, "name": field_name, "transformation_type": "cleanedEntityName",
+             "source_fields": [], "properties": {}, "additional_metadata": None,
+             "container_id": ids[owner]})
+    for n, owner in enumerate(draw(st.lists(st.sampled_from(containers), max_size=4))):
+        objs["checks"][ds].append(apidata.check(n + 1, "notNull", (ids[owner], owner),
+                                                [draw(any_name)]))
+    return build_state(**objs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(odd_targets())
+def test_any_names_export_read_and_plan_with_no_change(state: TargetState) -> None:
+    ds = next(iter(state.datastore_ids))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_export(Path(tmp), state, frozenset(KIND_ORDER), [ds], all_datastores=True)
+        for path in Path(tmp).rglob("*"):
+            assert len(path.name.encode()) <= 120 and not path.name.startswith(".")
+        config, issues = read_folder(tmp)
+        assert [i for i in issues if i.level == "error"] == []
+        config = adopt_container_names(config, state)
+        plan = build_plan(config, state, Scope(frozenset(KIND_ORDER), frozenset({ds}))).plan
+        assert not plan.has_changes, [c for c in plan.changes if c.action != "unchanged"]
+        assert plan.count("unchanged") == len(list(state.config.entities()))

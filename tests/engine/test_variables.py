@@ -137,3 +137,11 @@ def test_env_file_values_are_taken_as_written(tmp_path: Path,
     load_env_file(str(env_file))
     assert os.environ["QCI_TEST_PASSWORD"] == "pa${HOME}ss"
     assert os.environ["QCI_TEST_OTHER"] == "x$USER"
+
+
+def test_a_connections_name_is_its_identity_and_taken_as_written() -> None:
+    conn = Connection("$db ${X", {"name": "$db ${X", "type": "postgresql",
+                                  "password": "${PW}"}, file="connections/db.yaml")
+    assert validate_config(Config.of([conn]), {"PW": "pw"}) == []
+    resolved, issues = resolve(Config.of([conn]), {"PW": "secret-pw"})
+    assert issues == [] and resolved[conn.key]["name"] == "$db ${X"
