@@ -22,16 +22,19 @@ class Target:
 
 
 def load_env_file(path: str | None) -> None:
-    """Load ``path`` (or ``.env`` if present) without overriding set variables."""
+    """Load ``path`` (or ``.env`` if present) without overriding set variables.
+
+    Values are taken as written: ``pa${HOME}ss`` stays ``pa${HOME}ss`` (python-dotenv's
+    interpolation is off), which is what a password means."""
     if path is None:
         if Path(".env").is_file():
-            load_dotenv(".env", override=False)
+            load_dotenv(".env", override=False, interpolate=False)
         return
     if not Path(path).is_file():
         raise QualyticsCIError(
             f"env file {path} does not exist", hint="pass an existing file to --env-file"
         )
-    load_dotenv(path, override=False)
+    load_dotenv(path, override=False, interpolate=False)
 
 
 def resolve_target(url: str | None, token: str | None) -> Target:

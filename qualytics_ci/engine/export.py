@@ -11,14 +11,18 @@ or empty folder, or one that looks like a config folder (:func:`check_output`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from qualytics_ci.engine.normalize import SECRET_KEYS, placeholder
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import Reader, read_target
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult, write_folder
-from qualytics_ci.folder.model import Config, Entity, slug
+from qualytics_ci.folder.model import Body, Config, Entity, slug
 from qualytics_ci.folder.writer import layout, render
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.config import Kind
@@ -43,9 +47,43 @@ def exported_config(state: TargetState, kinds: frozenset[Kind],
     return Config.of(e for e in state.config.entities() if keep(e))
 
 
-def folder_files(config: Config) -> dict[str, str]:
-    """Relative path -> text for every entity."""
-    return {rel: render(entity) for rel, entity in layout(config).items()}
+def folder_files(config: Config, tables: Mapping[str, Collection[str]] | None = None
+                 ) -> dict[str, str]:
+    """Relative path -> text for every entity (``tables``: every container name of each
+    datastore, see :func:`~qualytics_ci.folder.writer.layout`)."""
+    out = {}
+    for rel, entity in layout(config, tables).items():
+        if entity.kind == "connection":
+            entity = replace(entity, body=connection_file_body(entity.name, entity.body,
+                                                               PurePosixPath(rel).stem))
+        out[rel] = render(entity)
+    return out
+
+
+def connection_file_body(name: str, body: Body, stem: str) -> Body:
+    """A connection's body as its file says it: every ``$`` of a value (not the name) that
+    would read as a placeholder doubled, so the values read back as the API has them, and
+    the secrets' placeholders named after the file (``${<STEM>_PASSWORD}``: two connections
+    whose names slug alike get different variables)."""
+    out: Body = {}
+    for key, value in body.items():
+        if key in SECRET_KEYS and value == placeholder(name, key):
+            out[key] = "${" + variables.variable_name(stem, key) + "}"
+        elif key == variables.IDENTITY:
+            out[key] = value
+        else:
+            out[key] = _escaped(value)
+    return out
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return variables.escape(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def managed_paths(kinds: frozenset[Kind], ds_dirs: set[str] | None,
@@ -78,7 +116,10 @@ def write_export(root: Path, state: TargetState, kinds: frozenset[Kind],
                  progress: Progress = SILENT) -> WriteResult:
     """Write the export of ``state`` under ``root``."""
     config = exported_config(state, kinds, datastores)
-    files = folder_files(config)
+    tables: dict[str, list[str]] = {}
+    for ds, name in state.container_ids:
+        tables.setdefault(ds, []).append(name)
+    files = folder_files(config, tables)
     ds_dirs = {PurePosixPath(rel).parts[1] for rel in files if rel.startswith("datastores/")}
     ds_dirs.update(slug(name) for name in datastores)
     owned = managed_paths(kinds, None if all_datastores else ds_dirs, all_datastores)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualytics_ci.folder.model import UID_KEY, Body, derive_uid, slug
+from qualytics_ci.folder.variables import variable_name
 
 SECRET_KEYS = ("password", "passphrase", "secret_key", "credentials_payload", "access_key")
 PLATFORM_METADATA = ("from quality check id", "main datastore id")
@@ -80,7 +81,8 @@ def names(items: Any) -> list[str]:
 
 
 def placeholder(connection_name: str, key: str) -> str:
-    return "${" + f"{slug(connection_name).upper()}_{key.upper()}" + "}"
+    """``${<SLUG(NAME)>_<KEY>}``, upper-cased (``_`` first when it would start with a digit)."""
+    return "${" + variable_name(slug(connection_name), key) + "}"
 
 
 def connection_body(obj: Mapping[str, Any]) -> Body:

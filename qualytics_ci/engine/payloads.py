@@ -30,8 +30,10 @@ def merged(current: Mapping[str, Any] | None, desired: Mapping[str, Any], kind: 
     return base
 
 
-def connection_payload(body: Mapping[str, Any]) -> Body:
-    return {k: v for k, v in body.items() if not _placeholder(v)}
+def connection_payload(body: Mapping[str, Any], written: Mapping[str, Any]) -> Body:
+    """``body`` without a placeholder left unresolved (still the file's ``${VAR}`` text);
+    text that only reads like one (``$${VAR}`` in the file) is sent."""
+    return {k: v for k, v in body.items() if not (_placeholder(v) and written.get(k) == v)}
 
 
 def _placeholder(value: Any) -> bool:

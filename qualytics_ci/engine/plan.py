@@ -16,6 +16,7 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import UID_KEY, Body, Config, Datastore, Entity, Key, slug
+from qualytics_ci.folder.naming import hashed_stem
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.writer import layout
 from qualytics_ci.results.config import Change, FieldChange, Kind, Plan
@@ -194,16 +195,20 @@ def _duplicates(target: TargetState, scope: Scope, wanted: set[Key]) -> list[Ste
 
 def adopt_container_names(desired: Config, target: TargetState) -> Config:
     """Computed fields of catalog tables name their container by directory only (the
-    platform CLI's layout); match ``orders_2024`` to the target's ``Orders-2024``."""
+    platform CLI's layout): the directory is the table's name, its hashed name
+    (``orders_3f0c9a1e``, see folder/naming.py), or its slug when one table alone has it
+    (``orders_2024`` for the target's ``Orders-2024``)."""
     computed = {(c.datastore, c.name) for c in desired.containers}
+    by_dir: dict[tuple[str, str], list[str]] = {}
     by_slug: dict[tuple[str, str], list[str]] = {}
     for ds, name in target.container_ids:
+        by_dir.setdefault((ds, hashed_stem(name)), []).append(name)
         by_slug.setdefault((ds, slug(name)), []).append(name)
     changed = False
     fields = []
     for f in desired.computed_fields:
         key = (f.datastore, f.container)
-        found = by_slug.get((f.datastore, f.container), [])
+        found = by_dir.get(key) or by_slug.get(key, [])
         if key not in computed and key not in target.container_ids and len(found) == 1:
             f = replace(f, container=found[0])
             changed = True

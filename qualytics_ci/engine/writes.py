@@ -102,7 +102,7 @@ class Writer:
     def payload(self, entity: Entity, body: Mapping[str, Any]) -> dict[str, Any]:
         ids = self.ids
         if entity.kind == "connection":
-            return connection_payload(body)
+            return connection_payload(body, entity.body)
         if entity.kind == "datastore":
             return datastore_payload(body, ids.connection, ids.datastore)
         if entity.kind == "container":

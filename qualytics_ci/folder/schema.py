@@ -6,7 +6,6 @@ round-trip untouched); a key of the wrong type is an error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -52,8 +51,6 @@ def raise_if_errors(issues: Iterable[Issue]) -> None:
                   for i in errors]
     raise exc
 
-
-UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 STR = "string"
 INT = "integer"
@@ -146,10 +143,6 @@ def check_keys(kind: Kind, body: Mapping[str, Any], file: str,
         if key not in table and not key.startswith("_"):
             issues.append(Issue("warning", f"unknown key {key!r} (kept as is)",
                                 file, lines.get(key)))
-    name = body.get("name")
-    if isinstance(name, str) and (UNSAFE_NAME.search(name) or name.strip(". ") == ""):
-        issues.append(Issue("error", f"name {name!r} must not contain '/', '\\', control "
-                                     "characters or be only dots", file, lines.get("name")))
     for key in ("tags", "teams", "fields", "source_fields"):
         value = body.get(key)
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):

@@ -7,15 +7,18 @@ are warnings here and errors at plan time when the target lacks them too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.layout import HINT, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
+from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.reader import read_folder
-from qualytics_ci.folder.rules import CHECK_STATUSES, IS_TYPE_VALUES, RULES
+from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.settings import environment_issues, read_settings
 from qualytics_ci.progress import SILENT, Progress
@@ -53,9 +56,12 @@ def check_issues(check: Check) -> list[Issue]:
         if not any(props.get(name) is not None for name in group):
             out.append(Issue("error", f"rule {check.rule_type} needs property {group[0]!r}",
                              file))
-    if check.rule_type == "isType" and props.get("field_type") not in (None, *IS_TYPE_VALUES):
-        out.append(Issue("error", f"isType field_type must be one of {', '.join(IS_TYPE_VALUES)}",
-                         file))
+    if isinstance(props, dict):
+        for name, prop in rule.types.items():
+            wrong = type_problem(prop, props.get(name))
+            if wrong:
+                out.append(Issue("error", f"property {name!r} of rule {check.rule_type} {wrong}",
+                                 file, check.line(f"properties.{name}")))
     coverage = body.get("coverage")
     if coverage is not None and not rule.coverage and coverage != 1:
         out.append(Issue("error", f"rule {check.rule_type} does not take a coverage", file,
@@ -68,7 +74,74 @@ def check_issues(check: Check) -> list[Issue]:
     status = body.get("status")
     if status is not None and status not in CHECK_STATUSES:
         out.append(Issue("error", f"status must be Active or Draft, not {status!r}", file))
+    out.extend(folder_issues(check))
     return out
+
+
+def folder_issues(check: Check) -> list[Issue]:
+    """A check file under ``checks/<dir>/`` whose ``container`` is not the one ``<dir>``
+    was written for: one of the two is a mistake, and only the file is read."""
+    parts = PurePosixPath(check.file or "").parts
+    if len(parts) < 3 or parts[-3] != "checks" or names_dir(parts[-2], check.container):
+        return []
+    directory, container = parts[-2], check.container
+    expected = plain_stem(container) or hashed_stem(container)
+    return [Issue("error", f"the folder checks/{directory}/ says container {directory!r}, the "
+                           f"file says {container!r}: correct `container`, or move the file "
+                           f"to checks/{expected}/", check.file, check.line("container"))]
+
+
+def type_problem(prop: Prop, value: Any) -> str | None:
+    """What is wrong with ``value`` as a property of type ``prop`` (None: nothing; an
+    absent or null property is the business of the required ones)."""
+    if value is None:
+        return None
+    if prop.type == "enum":
+        if isinstance(value, str) and value in prop.values:
+            return None
+        return f"must be one of {', '.join(prop.values)}, not {_shown(value)}"
+    if prop.type == "list":
+        if not isinstance(value, list):
+            return f"must be a list, not {_shown(value)}"
+        for i, item in enumerate(value, start=1):
+            if not _is(item, "string" if prop.items == "string" else "scalar"):
+                what = "text" if prop.items == "string" else "text, numbers or booleans"
+                return f"must be a list of {what}; item {i} is {_shown(item)}"
+        return None
+    if _is(value, prop.type):
+        return None
+    wanted = {"number": "a number", "integer": "a whole number", "string": "text",
+              "boolean": "true or false"}[prop.type]
+    return f"must be {wanted}, not {_shown(value)}"
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "scalar":
+        return isinstance(value, str | bool) or _is(value, "number")
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if not isinstance(value, float) or not math.isfinite(value):
+        return False
+    return kind == "number" or value.is_integer()
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {text!r}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
 
 
 def container_issues(container: Container) -> list[Issue]:
@@ -112,6 +185,7 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
     for check in config.checks:
         issues.extend(check_issues(check))
     issues.extend(reference_issues(config))
+    issues.extend(variables.syntax_issues(config))
     issues.extend(variables.missing(config, env))
     return issues
 

@@ -1,16 +1,18 @@
 """Model -> folder: deterministic file names and text, written only when changed.
 
-Names follow the platform CLI's layout; when two entities would get the same
-file name, ``_2``, ``_3``... are added after sorting by identity, so the names do
-not depend on the order the API listed things in.
+Names follow the platform CLI's layout (slugs) where they can; see
+:mod:`qualytics_ci.folder.naming` for names whose slug is empty, too long or claimed by
+another name. Two checks of the same rule on the same fields get ``_2``, ``_3``...
+after sorting by uid, so the names do not depend on the order the API listed things in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from qualytics_ci.folder import yamlio
 from qualytics_ci.folder.model import Check, Config, Entity, check_file_stem, slug
+from qualytics_ci.folder.naming import assign, short_stem
 
 
 def _unique(stem: str, taken: set[str]) -> str:
@@ -21,58 +23,69 @@ def _unique(stem: str, taken: set[str]) -> str:
     return name
 
 
-class _Dirs:
-    """Directory names (slugs, made unique) per parent."""
-
-    def __init__(self) -> None:
-        self._names: dict[tuple[str, str], str] = {}
-        self._taken: dict[str, set[str]] = {}
-
-    def get(self, parent: str, name: str) -> str:
-        key = (parent, name)
-        if key not in self._names:
-            self._names[key] = _unique(slug(name) or "_", self._taken.setdefault(parent, set()))
-        return self._names[key]
-
-
-def layout(config: Config) -> dict[str, Entity]:
-    """Relative path -> entity for every entity of ``config``."""
+def layout(config: Config, tables: Mapping[str, Collection[str]] | None = None
+           ) -> dict[str, Entity]:
+    """Relative path -> entity for every entity of ``config``. ``tables``: every container
+    name of each datastore on the target, so that the directory of a catalog table's
+    computed fields (which has no ``_container.yaml`` to name it) leads back to it alone."""
     out: dict[str, Entity] = {}
-    dirs = _Dirs()
-    for name in sorted(config.datastore_names()):
-        dirs.get("datastores", name)
-    taken: set[str] = set()
-    for conn in sorted(config.connections, key=lambda c: c.name):
-        out[f"connections/{_unique(slug(conn.name) or '_', taken)}.yaml"] = conn
+    ds_dir = {name: f"datastores/{stem}"
+              for name, stem in assign(config.datastore_names()).items()}
+    conn_stems = assign(c.name for c in config.connections)
+    for conn in config.connections:
+        out[f"connections/{conn_stems[conn.name]}.yaml"] = conn
     for ds in config.datastores:
-        out[f"datastores/{dirs.get('datastores', ds.name)}/_datastore.yaml"] = ds
-    ds_dir = {name: f"datastores/{dirs.get('datastores', name)}"
-              for name in config.datastore_names()}
-    containers = sorted({(e.datastore, e.container or e.name) for e in
-                         [*config.containers, *config.computed_fields]})
-    for datastore, container in containers:
-        dirs.get(ds_dir[datastore] + "/containers", container)
+        out[f"{ds_dir[ds.name]}/_datastore.yaml"] = ds
+    cont_dir = _container_dirs(config, ds_dir, tables or {})
     for cont in config.containers:
-        base = ds_dir[cont.datastore] + "/containers/"
-        out[base + dirs.get(base[:-1], cont.name) + "/_container.yaml"] = cont
-    field_names: dict[str, set[str]] = {}
-    for cf in sorted(config.computed_fields, key=lambda f: (f.datastore, f.container, f.name)):
-        base = ds_dir[cf.datastore] + "/containers/"
-        folder = base + dirs.get(base[:-1], cf.container) + "/computed_fields"
-        stem = _unique(slug(cf.name) or "_", field_names.setdefault(folder, set()))
-        out[f"{folder}/{stem}.yaml"] = cf
-    out.update(_check_paths(config.checks, ds_dir, dirs))
+        out[f"{cont_dir[(cont.datastore, cont.name)]}/_container.yaml"] = cont
+    by_folder: dict[str, list[Entity]] = {}
+    for cf in config.computed_fields:
+        by_folder.setdefault(cont_dir[(cf.datastore, cf.container)] + "/computed_fields",
+                             []).append(cf)
+    for folder, fields in by_folder.items():
+        stems = assign(f.name for f in fields)
+        out.update((f"{folder}/{stems[f.name]}.yaml", f) for f in fields)
+    out.update(_check_paths(config.checks, ds_dir))
     return out
 
 
-def _check_paths(checks: Iterable[Check], ds_dir: dict[str, str],
-                 dirs: _Dirs) -> dict[str, Entity]:
+def _container_dirs(config: Config, ds_dir: Mapping[str, str],
+                    tables: Mapping[str, Collection[str]]) -> dict[tuple[str, str], str]:
+    """``(datastore, container) -> containers/<dir>``; a container without a file whose
+    plain slug another container name could claim gets the hashed name."""
+    computed = {(c.datastore, c.name) for c in config.containers}
+    wanted: dict[str, set[str]] = {}
+    for ds, name in [*computed, *((f.datastore, f.container) for f in config.computed_fields)]:
+        wanted.setdefault(ds, set()).add(name)
+    out: dict[tuple[str, str], str] = {}
+    for ds, names in wanted.items():
+        known = set(tables.get(ds, ())) | names
+        ambiguous = {n for n in names if (ds, n) not in computed and _ambiguous(n, known)}
+        for name, stem in assign(names, hashed=ambiguous).items():
+            out[(ds, name)] = f"{ds_dir[ds]}/containers/{stem}"
+    return out
+
+
+def _ambiguous(name: str, known: Collection[str]) -> bool:
+    """Whether reading the directory ``slug(name)`` back could find another container:
+    it is another container's exact name, or another name slugs to it too."""
+    text = slug(name)
+    if text == name:
+        return False
+    return text in known or sum(1 for other in known if slug(other) == text) > 1
+
+
+def _check_paths(checks: Iterable[Check], ds_dir: Mapping[str, str]) -> dict[str, Entity]:
     out: dict[str, Entity] = {}
+    ordered = sorted(checks, key=lambda c: (c.datastore, c.container, c.uid))
+    dirs: dict[str, dict[str, str]] = {}
+    for ds in {c.datastore for c in ordered}:
+        dirs[ds] = assign(c.container for c in ordered if c.datastore == ds)
     stems: dict[str, set[str]] = {}
-    for check in sorted(checks, key=lambda c: (c.datastore, c.container, c.uid)):
-        base = ds_dir[check.datastore] + "/checks"
-        folder = f"{base}/{dirs.get(base, check.container)}"
-        stem = _unique(check_file_stem(check.rule_type, check.fields),
+    for check in ordered:
+        folder = f"{ds_dir[check.datastore]}/checks/{dirs[check.datastore][check.container]}"
+        stem = _unique(short_stem(check_file_stem(check.rule_type, check.fields)),
                        stems.setdefault(folder, set()))
         out[f"{folder}/{stem}.yaml"] = check
     return out

@@ -8,6 +8,8 @@ keys in insertion order, UTF-8, LF, one trailing newline.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,72 +61,107 @@ Loader.yaml_implicit_resolvers = {
 }
 
 _SCALARS = {tag: Loader.yaml_constructors[_TAG + tag] for tag in ("null", "bool", "int", "float")}
+MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused
 
 
-class _Unusual(Exception):
-    """The document uses something the direct build leaves to PyYAML's constructor:
-    aliases, merge keys, complex keys or other tags."""
+class _Build:
+    """Node graph -> plain data, refusing what the folder format never contains: aliases
+    (and so merge keys: an alias repeated 9 times on 10 levels expands to a billion
+    values), tags beyond the core schema's, keys that are not strings, NaN and infinity,
+    nesting deeper than :data:`MAX_DEPTH`."""
 
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.lines: dict[str, int] = {}
 
-def _build(loader: Any, node: yaml.Node, prefix: str | None, lines: dict[str, int],
-           seen: set[int]) -> Any:
-    """The value of ``node`` (what ``construct_document`` gives for plain documents),
-    noting the line of every key reached through mappings only when ``prefix`` is set."""
-    tag = node.tag
-    if type(node) is yaml.ScalarNode:
+    def value(self, node: yaml.Node, prefix: str | None, depth: int) -> Any:
+        """The value of ``node``, noting the line of every key reached through mappings
+        only when ``prefix`` is set."""
+        if type(node) is yaml.ScalarNode:
+            return self.scalar(node)
+        if depth >= MAX_DEPTH:
+            raise QualyticsCIError(f"nested more than {MAX_DEPTH} levels deep",
+                                   line=_line(node))
+        if type(node) is yaml.SequenceNode and node.tag == _TAG + "seq":
+            return [self.value(item, None, depth + 1) for item in node.value]
+        if type(node) is not yaml.MappingNode or node.tag != _TAG + "map":
+            raise _tag_error(node)
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            text = self.key(key_node)
+            line = _line(key_node)
+            path = None if prefix is None else prefix + text
+            if text in first_line:
+                raise QualyticsCIError(
+                    f"key {path or text!r} appears twice (lines {first_line[text]} and {line})",
+                    line=line)
+            first_line[text] = line
+            if path is not None:
+                self.lines[path] = line
+            out[text] = self.value(value_node, None if path is None else path + ".", depth + 1)
+        return out
+
+    def scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
         if tag == _TAG + "str":
             return node.value
         construct = _SCALARS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
         if construct is None:
-            raise _Unusual
-        return construct(loader, node)
-    if id(node) in seen:
-        raise _Unusual  # an alias: PyYAML shares the object
-    seen.add(id(node))
-    if type(node) is yaml.SequenceNode and tag == _TAG + "seq":
-        return [_build(loader, item, None, lines, seen) for item in node.value]
-    if type(node) is not yaml.MappingNode or tag != _TAG + "map":
-        raise _Unusual
-    out: dict[Any, Any] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode or key_node.tag == _TAG + "merge":
-            raise _Unusual
-        text = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        path = None if prefix is None else prefix + text
-        if text in first_line:
-            raise QualyticsCIError(
-                f"key {path or text!r} appears twice (lines {first_line[text]} and {line})",
-                line=line)
-        first_line[text] = line
-        if path is not None:
-            lines[path] = line
-        out[_build(loader, key_node, None, lines, seen)] = _build(
-            loader, value_node, None if path is None else path + ".", lines, seen)
-    return out
+            raise _tag_error(node)
+        value = construct(self.loader, node)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise QualyticsCIError(f"{node.value} is not a number the API accepts (JSON has no "
+                                   "NaN or infinity); write a number, or quote it for text",
+                                   line=_line(node))
+        return value
+
+    def key(self, node: yaml.Node) -> str:
+        if type(node) is not yaml.ScalarNode:
+            raise QualyticsCIError("a key must be a plain string, not a list or a mapping",
+                                   line=_line(node))
+        if node.tag == _TAG + "merge":
+            raise QualyticsCIError("merge keys (<<) are not allowed in config files; write "
+                                   "the keys out", line=_line(node))
+        if node.tag == _TAG + "str":
+            return str(node.value)
+        construct = _SCALARS.get(node.tag[len(_TAG):]) if node.tag.startswith(_TAG) else None
+        if construct is None:
+            raise _tag_error(node)
+        value = construct(self.loader, node)
+        if value is None:
+            read = "null"
+        elif isinstance(value, bool):
+            read = f"the boolean {json.dumps(value)}"
+        else:
+            read = "a number"
+        raise QualyticsCIError(f"key {node.value or '(empty)'} is read as {read}, not as text; "
+                               f"quote it: '{node.value}'", line=_line(node))
 
 
-def _key_lines(node: yaml.Node, prefix: str | None, out: dict[str, int]) -> None:
-    """The line of every key reached through mappings (when ``prefix`` is set), and a
-    key twice in any mapping refused; the companion of PyYAML's constructor."""
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _key_lines(item, None, out)
-    if not isinstance(node, yaml.MappingNode):
+def _refuse_aliases(text: str) -> None:
+    """An error at the first alias of ``text``. Without an ``&`` there is no anchor, so
+    no alias: the scan is skipped for almost every file."""
+    if "&" not in text:
         return
-    seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        path = None if prefix is None else prefix + key
-        line = key_node.start_mark.line + 1
-        if key in seen:
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
             raise QualyticsCIError(
-                f"key {path or key!r} appears twice (lines {seen[key]} and {line})", line=line)
-        seen[key] = line
-        if path is not None:
-            out[path] = line
-        _key_lines(value_node, None if path is None else path + ".", out)
+                f"YAML alias *{event.anchor} is not allowed in config files (the format never "
+                "uses anchors and aliases); write the value out",
+                line=None if mark is None else mark.line + 1)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _tag_error(node: yaml.Node) -> QualyticsCIError:
+    tag = str(node.tag)
+    shown = "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    return QualyticsCIError(f"tag {shown} is not allowed in config files (only plain text, "
+                            "numbers, true/false, null, lists and mappings)", line=_line(node))
 
 
 def load(text: str, file: str) -> tuple[Any, dict[str, int]]:
@@ -134,16 +171,12 @@ def load(text: str, file: str) -> tuple[Any, dict[str, int]]:
     """
     loader = Loader(text)
     try:
+        _refuse_aliases(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        lines: dict[str, int] = {}
-        try:
-            return _build(loader, node, "", lines, set()), lines
-        except _Unusual:
-            lines.clear()
-        _key_lines(node, "", lines)
-        return loader.construct_document(node), lines
+        build = _Build(loader)
+        return build.value(node, "", 0), build.lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

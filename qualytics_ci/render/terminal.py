@@ -9,6 +9,7 @@ Secret values never reach here: a field from a ``${VAR}`` reads ``(sensitive)``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from qualytics_ci import secrets
@@ -29,13 +30,14 @@ def value(v: Any) -> str:
 
 
 def describe(change: Change) -> str:
-    """``check warehouse-dev/orders/orders__between__total`` and the like."""
+    """``check warehouse-dev/orders/orders__between__total`` and the like (control
+    characters in a name shown escaped, so a name cannot rewrite the terminal)."""
     if change.kind in ("connection", "datastore"):
         where = change.name
     else:
         parts = [p for p in (change.datastore, change.container, change.name) if p]
         where = "/".join(parts)
-    text = f"{change.kind.replace('_', ' ')} {where}"
+    text = f"{change.kind.replace('_', ' ')} {printable(where)}"
     if change.action == "duplicate":
         text += f" (id {change.target_id}, a copy of id {change.duplicate_of}, which is kept)"
     return text
@@ -44,6 +46,14 @@ def describe(change: Change) -> str:
 def _rule(change: Change) -> str:
     rule = diffs.rule_of(change)
     return f" ({rule})" if rule else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\t``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def change_lines(change: Change, *, show_created: bool = False) -> list[str]:

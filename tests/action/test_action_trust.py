@@ -63,7 +63,7 @@ def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_pas
     plan = act(ws, sandbox, github_stub, "plan", token="reporter", **scope)
     assert plan.code == 0, plan.stdout + plan.stderr
     assert plan.outputs["updated"] == "1"
-    assert ("connections/warehouse_prod_db.yaml: variable WAREHOUSE_PROD_DB_PASSWORD not set: "
+    assert ("connections/warehouse_prod_db.yaml:6: variable WAREHOUSE_PROD_DB_PASSWORD not set: "
             "needed at import") in plan.stdout + plan.stderr
     assert "~ properties.max: 50000 → 75000" in github_stub.comments_on(7)[0]["body"]
 
@@ -73,7 +73,7 @@ def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_pas
     assert refused.code == 1
     errors = [ln for ln in refused.stdout.splitlines() if ln.startswith("::error")]
     assert errors and errors[0].startswith(
-        "::error file=qualytics-config/connections/warehouse_prod_db.yaml,title=qualytics-ci::"
+        "::error file=qualytics-config/connections/warehouse_prod_db.yaml,line=6,title=qualytics-ci::"
         "variable WAREHOUSE_PROD_DB_PASSWORD not set")
     assert last_seq(sandbox) == before  # refused before reading anything
 

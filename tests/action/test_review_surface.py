@@ -197,7 +197,7 @@ def test_folder_errors_are_listed_once_with_repository_paths_and_action_hints(
     assert run.code == 1
     s = run.summary
     assert "**variable NOT\\_SET\\_PW not set**" in s and "environment or .env" not in s
-    assert "In `qualytics-config/connections/warehouse_prod_db.yaml`." in s
+    assert "In `qualytics-config/connections/warehouse_prod_db.yaml:6`." in s
     assert "give it in the step's `env:`" in s and "named by the `env-file` input" in s
 
 

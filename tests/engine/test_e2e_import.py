@@ -81,7 +81,10 @@ def test_one_failure_skips_dependants_and_exits_3(cli: Cli) -> None:
     qa = copy_datastore(cli, "warehouse-qa")
     # A check on a table the new datastore's sync will not find, and a computed field on it.
     bad = qa / "checks/orders/notnull__order_id.yaml"
-    bad.write_text(bad.read_text().replace("container: orders", "container: no_such_table"))
+    (qa / "checks/no_such_table").mkdir()
+    (qa / "checks/no_such_table" / bad.name).write_text(
+        bad.read_text().replace("container: orders", "container: no_such_table"))
+    bad.unlink()
     field_dir = qa / "containers/no_such_table/computed_fields"
     field_dir.mkdir(parents=True)
     shutil.copy(qa / "containers/orders/computed_fields/total_amount_numeric.yaml", field_dir)

@@ -35,9 +35,9 @@ def test_a_pull_request_plan_works_with_a_reporter_token_and_no_passwords(
     start = cli.stats()["last_seq"]
     plan = cli.run("plan", *PROD, *as_reporter(cli), target=False)
     assert plan.code == 0, plan.err
-    assert ("warning: connections/warehouse_prod_db.yaml: variable WAREHOUSE_PROD_DB_PASSWORD "
+    assert ("warning: connections/warehouse_prod_db.yaml:6: variable WAREHOUSE_PROD_DB_PASSWORD "
             "not set: needed at import") in plan.err
-    assert ("warning: connections/lake_prod_s3.yaml: variables LAKE_PROD_S3_ACCESS_KEY, "
+    assert ("warning: connections/lake_prod_s3.yaml:4: variables LAKE_PROD_S3_ACCESS_KEY, "
             "LAKE_PROD_S3_SECRET_KEY not set: needed at import") in plan.err
     assert "~ update check warehouse-prod/orders/orders__between__total_amount" in plan.out
     assert "~ properties.max: 50000 -> 75000" in plan.out
@@ -62,9 +62,9 @@ def test_import_refuses_unset_variables_before_any_request(
     start = cli.stats()["last_seq"]
     result = cli.run("import", *PROD)
     assert result.code == 1
-    assert ("connections/warehouse_prod_db.yaml: variable WAREHOUSE_PROD_DB_PASSWORD not set"
+    assert ("connections/warehouse_prod_db.yaml:6: variable WAREHOUSE_PROD_DB_PASSWORD not set"
             in result.err)
-    assert "connections/lake_prod_s3.yaml: variable LAKE_PROD_S3_SECRET_KEY not set" in result.err
+    assert "connections/lake_prod_s3.yaml:4: variable LAKE_PROD_S3_SECRET_KEY not set" in result.err
     assert "nothing was read or sent" in result.err
     assert cli.requests_since(start) == []
 

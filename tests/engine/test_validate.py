@@ -8,6 +8,7 @@ import pytest
 
 from qualytics_ci import secrets
 from qualytics_ci.folder.model import Check, Config, Connection, Container, Datastore
+from qualytics_ci.folder.rules import RULES
 from qualytics_ci.folder.validate import check_issues, container_issues, validate_config
 from qualytics_ci.folder.variables import known_fields, required, resolve
 from qualytics_ci.results.config import FieldChange
@@ -40,7 +41,8 @@ def test_a_well_formed_check_has_no_issue() -> None:
     ({"status": "Archived"}, "status must be Active or Draft"),
     ({"rule_type": "existsIn", "properties": {"field_name": "id"}},
      "needs property 'ref_container_name'"),
-    ({"rule_type": "isType", "properties": {"field_type": "Float"}}, "isType field_type"),
+    ({"rule_type": "isType", "properties": {"field_type": "Float"}},
+     "property 'field_type' of rule isType must be one of Integral, Fractional"),
 ])
 def test_rule_shape_errors(body: dict[str, Any], expected: str) -> None:
     assert any(expected in m for m in messages(check(**body)))
@@ -93,3 +95,68 @@ def test_unset_variables_are_left_as_written_and_their_values_not_compared() -> 
     fields = (FieldChange("host", "old", "${HOST}"), FieldChange("parameters.role", "r", "${ROLE}"),
               FieldChange("parameters.warehouse", "x", "wh"))
     assert known_fields(fields, conn.body, unset) == (fields[0], fields[2])
+
+
+@pytest.mark.parametrize(("rule", "props", "expected"), [
+    ("between", {"min": 0, "max": "lots"},
+     "property 'max' of rule between must be a number, not the text 'lots'"),
+    ("between", {"min": [1, 2], "max": 3},
+     "property 'min' of rule between must be a number, not a list"),
+    ("between", {"min": 0, "max": float("nan")},
+     "property 'max' of rule between must be a number, not nan"),
+    ("between", {"min": float("-inf"), "max": 1},
+     "property 'min' of rule between must be a number, not -inf"),
+    ("between", {"min": 0, "max": 1, "inclusive_min": "yes please"},
+     "property 'inclusive_min' of rule between must be true or false, not the text"),
+    ("between", {"min": True, "max": 1}, "property 'min' of rule between must be a number, "
+                                         "not true"),
+    ("maxLength", {"value": 2.5}, "property 'value' of rule maxLength must be a whole number, "
+                                  "not 2.5"),
+    ("matchesPattern", {"pattern": 7}, "property 'pattern' of rule matchesPattern must be "
+                                       "text, not 7"),
+    ("expectedValues", {"list": "a,b"}, "property 'list' of rule expectedValues must be a "
+                                        "list, not the text 'a,b'"),
+    ("expectedValues", {"list": ["a", {"b": 1}]}, "property 'list' of rule expectedValues must "
+                                                  "be a list of text, numbers or booleans; "
+                                                  "item 2 is a mapping"),
+    ("distinctCount", {"comparison": "fewer", "value": 3},
+     "property 'comparison' of rule distinctCount must be one of lt, lte, eq"),
+    ("existsIn", {"field_name": "id", "ref_container_name": ["orders"]},
+     "property 'ref_container_name' of rule existsIn must be text, not a list"),
+])
+def test_property_types(rule: str, props: dict[str, Any], expected: str) -> None:
+    fields: list[str] = [] if rule in ("volumetric", "freshness") else ["id"]
+    found = messages(check(rule_type=rule, properties=props, fields=fields))
+    assert any(m.startswith(expected) for m in found), found
+
+
+@pytest.mark.parametrize(("rule", "props"), [
+    ("between", {"min": 0, "max": 1.5, "inclusive_min": True, "inclusive_max": None}),
+    ("maxLength", {"value": 20.0}),
+    ("expectedValues", {"list": ["a", 1, 2.5, True]}),
+    ("distinctCount", {"comparison": "less than", "value": 10}),
+    ("existsIn", {"field_name": "id", "ref_container_name": "orders", "ref_unknown": [1]}),
+])
+def test_properties_of_the_right_type_and_unknown_ones_pass(rule: str,
+                                                            props: dict[str, Any]) -> None:
+    assert messages(check(rule_type=rule, properties=props)) == []
+
+
+def test_a_wrong_property_type_names_the_line_of_the_property() -> None:
+    c = Check("x", {"rule_type": "between", "container": "orders", "fields": ["id"],
+                    "properties": {"min": 0, "max": "lots"}}, "wh", "orders", uid="u",
+              file="c.yaml", lines={"properties": 6, "properties.min": 7, "properties.max": 8})
+    (issue,) = check_issues(c)
+    assert (issue.file, issue.line) == ("c.yaml", 8)
+
+
+def test_every_rule_type_describes_its_properties_as_data() -> None:
+    """The table a schema is generated from: every type is one of JSON Schema's, an
+    enum lists its values, a list says its items, and required properties are typed."""
+    for name, rule in RULES.items():
+        for prop_name, prop in rule.types.items():
+            assert prop.type in ("number", "integer", "string", "boolean", "list", "enum")
+            assert (prop.type == "enum") == bool(prop.values), (name, prop_name)
+            assert (prop.type == "list") == (prop.items is not None), (name, prop_name)
+        untyped = [p for p in rule.properties if p not in rule.types]
+        assert untyped == [], f"{name}: required but untyped {untyped}"
