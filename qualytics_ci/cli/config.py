@@ -121,12 +121,25 @@ def import_cmd(args: argparse.Namespace) -> int:
 
 
 def drift_cmd(args: argparse.Namespace) -> int:
-    """``drift``: exit 2 when the target differs from the folder."""
+    """``drift``: exit 2 when the target differs from the folder (``--adopt``: and write
+    the target's side into the folder)."""
+    adoption = None
     with _client(args) as client:
-        drift = commands.run_drift(client, args.input, include=args.include,
-                                   datastores=args.datastore, environment=_environment(args),
-                                   progress=_progress(args))
+        scope = {"include": args.include, "datastores": args.datastore,
+                 "environment": _environment(args), "progress": _progress(args)}
+        if getattr(args, "adopt", False):
+            drift, adoption = commands.run_drift_adopt(client, args.input, **scope)
+        else:
+            drift = commands.run_drift(client, args.input, **scope)
     print(render_drift(drift), end="")
+    data = drift.to_json()
+    if adoption is not None:
+        for rel in adoption.written:
+            print(f"  wrote {rel}")
+        for rel in adoption.removed:
+            print(f"  removed {rel}")
+        print(adoption.headline())
+        data["adopted"] = adoption.to_json()
     if args.json_file:
-        write_json(args.json_file, drift.to_json())
+        write_json(args.json_file, data)
     return EXIT_CHANGES if drift.drifted else EXIT_OK

@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     _folder_options(p)
     _scope_options(p)
     p.add_argument("--json", dest="json_file", metavar="FILE", help="write the drift as JSON")
+    p.add_argument("--adopt", action="store_true",
+                   help="write what changed on the target into the folder (with --env: into "
+                        "overrides/ENV/)")
 
     p = sub.add_parser("promote", help="promote checks, computed fields, tables or files")
     _connection_options(p)
