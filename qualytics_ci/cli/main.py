@@ -26,6 +26,7 @@ HANDLERS: dict[str, str] = {
     "sandbox": "qualytics_ci.sandbox.cli:run",
     "export": "qualytics_ci.cli.config:export_cmd",
     "validate": "qualytics_ci.cli.config:validate_cmd",
+    "validate-files": "qualytics_ci.cli.hooks:validate_files_cmd",
     "plan": "qualytics_ci.cli.config:plan_cmd",
     "import": "qualytics_ci.cli.config:import_cmd",
     "drift": "qualytics_ci.cli.config:drift_cmd",
@@ -92,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a folder offline")
     _folder_options(p)
     p.add_argument("--env-file", help="dotenv file to load (default: .env if present)")
+
+    p = sub.add_parser("validate-files",
+                       help="validate the config folders holding these files (pre-commit)")
+    p.add_argument("files", nargs="*", metavar="FILE")
 
     for name, text in (("plan", "show what an import would change"),
                        ("import", "apply the folder to the target")):
