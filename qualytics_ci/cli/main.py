@@ -32,6 +32,7 @@ HANDLERS: dict[str, str] = {
     "drift": "qualytics_ci.cli.config:drift_cmd",
     "promote": "qualytics_ci.cli.promote:run_cli",
     "demo": "qualytics_ci.demo:run",
+    "init": "qualytics_ci.cli.init:init_cmd",
 }
 
 
@@ -146,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the promote report (with --dry-run: the preview) as JSON")
 
     sub.add_parser("demo", help="walk through every command on an embedded sandbox")
+
+    p = sub.add_parser("init", help="scaffold a config repository (never overwrites a file)")
+    p.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                   help="the repository's root (default: the current directory)")
+    _connection_options(p)
+    _scope_options(p)
     return parser
 
 
