@@ -8,6 +8,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY requirements ./requirements
 COPY qualytics_ci ./qualytics_ci
+# init's workflows: qualytics_ci/scaffold/workflows links to docs/workflows
+COPY docs/workflows ./docs/workflows
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # Final stage: the locked dependencies, then the package, both without resolving anything.

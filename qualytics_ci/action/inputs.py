@@ -25,7 +25,7 @@ TRUE, FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 INPUT_NAMES = (
     "direction", "input", "include", "datastores", "dry-run", "url", "token", "env-file",
     "prune", "environment", "allow-mass-archive", "concurrency", "comment", "comment-key",
-    "github-token", "fail-on-drift", "drift-issue", "expect-plan", "promote-type", "from",
+    "github-token", "fail-on-drift", "drift-issue", "adopt", "expect-plan", "promote-type", "from",
     "to", "ids", "tags", "additional-tags", "active", "mappings", "timeout",
 )
 
@@ -56,6 +56,7 @@ class Inputs:
     github_token: str = ""
     fail_on_drift: bool = True
     drift_issue: bool = False
+    adopt: bool = False
     expect_plan: str = ""
     promote_type: str = ""
     source: str = ""
@@ -149,6 +150,7 @@ def read_inputs(env: Mapping[str, str] | None = None) -> Inputs:
         github_token=r.text("github-token"),
         fail_on_drift=r.flag("fail-on-drift", True),
         drift_issue=r.flag("drift-issue", False),
+        adopt=r.flag("adopt", False),
         expect_plan=r.text("expect-plan"),
         promote_type=r.text("promote-type"),
         source=r.text("from"),
@@ -186,7 +188,8 @@ def cli_argv(inputs: Inputs, report: str) -> list[str]:
                 *(["--expect-plan", i.expect_plan] if i.expect_plan else []),
                 "--report", report]
     if command == "drift":
-        return ["drift", "--input", i.input, *target, *scope, *env, "--json", report]
+        return ["drift", "--input", i.input, *target, *scope, *env,
+                *(["--adopt"] if i.adopt else []), "--json", report]
     return _promote_argv(i, target, report)
 
 

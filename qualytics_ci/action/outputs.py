@@ -102,6 +102,10 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
         code = EXIT_OK if command == "plan" else code
     headline = plan.headline() if command == "plan" else (
         "Drift detected." if drift else "No drift.")
+    adopted = data.get("adopted") if command == "drift" else None
+    if isinstance(adopted, dict) and (adopted.get("written") or adopted.get("removed")):
+        headline += (f" Adopted into the folder: {len(adopted.get('written') or [])} file(s) "
+                     f"written, {len(adopted.get('removed') or [])} removed.")
     return Result(command, code, headline, plan=plan, report=report, drift=drift,
                   in_sync=in_sync, outputs=out)
 

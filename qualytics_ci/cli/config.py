@@ -147,14 +147,27 @@ def import_cmd(args: argparse.Namespace) -> int:
 
 
 def drift_cmd(args: argparse.Namespace) -> int:
-    """``drift``: exit 2 when the target differs from the folder."""
+    """``drift``: exit 2 when the target differs from the folder (``--adopt``: and write
+    the target's side into the folder)."""
     check_output_files(_outputs(args))
     progress = _progress(args)
+    adoption = None
     with _client(args, progress) as client:
-        drift = commands.run_drift(client, args.input, include=args.include,
-                                   datastores=args.datastore, environment=_environment(args),
-                                   progress=progress)
+        scope = {"include": args.include, "datastores": args.datastore,
+                 "environment": _environment(args), "progress": progress}
+        if getattr(args, "adopt", False):
+            drift, adoption = commands.run_drift_adopt(client, args.input, **scope)
+        else:
+            drift = commands.run_drift(client, args.input, **scope)
     print(render_drift(drift), end="")
+    data = drift.to_json()
+    if adoption is not None:
+        for rel in adoption.written:
+            print(f"  wrote {rel}")
+        for rel in adoption.removed:
+            print(f"  removed {rel}")
+        print(adoption.headline())
+        data["adopted"] = adoption.to_json()
     if args.json_file:
-        write_output(args.json_file, drift.to_json(), "--json")
+        write_output(args.json_file, data, "--json")
     return EXIT_CHANGES if drift.drifted else EXIT_OK

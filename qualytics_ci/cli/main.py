@@ -36,11 +36,13 @@ HANDLERS: dict[str, str] = {
     "sandbox": "qualytics_ci.sandbox.cli:run",
     "export": "qualytics_ci.cli.config:export_cmd",
     "validate": "qualytics_ci.cli.config:validate_cmd",
+    "validate-files": "qualytics_ci.cli.hooks:validate_files_cmd",
     "plan": "qualytics_ci.cli.config:plan_cmd",
     "import": "qualytics_ci.cli.config:import_cmd",
     "drift": "qualytics_ci.cli.config:drift_cmd",
     "promote": "qualytics_ci.cli.promote:run_cli",
     "demo": "qualytics_ci.demo:run",
+    "init": "qualytics_ci.cli.init:init_cmd",
 }
 
 
@@ -165,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     _folder_options(p)
     p.add_argument("--env-file", help="dotenv file to load (default: .env if present)")
 
+    p = command("validate-files", "validate the config folders holding these files (pre-commit)")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="files changed (as pre-commit passes them)")
+
     for name, text in (("plan", "show what an import would change"),
                        ("import", "apply the folder to the target")):
         p = command(name, text)
@@ -178,12 +184,21 @@ def build_parser() -> argparse.ArgumentParser:
     _folder_options(p)
     _scope_options(p)
     p.add_argument("--json", dest="json_file", metavar="FILE", help="write the drift as JSON")
+    p.add_argument("--adopt", action="store_true",
+                   help="write what changed on the target into the folder (with --env: into "
+                        "overrides/ENV/)")
 
     p = command("promote", "promote checks, computed fields, tables or files")
     _connection_options(p)
     _promote_options(p)
 
     command("demo", "walk through every command on an embedded sandbox")
+
+    p = command("init", "scaffold a config repository (never overwrites a file)")
+    p.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                   help="the repository's root (default: the current directory)")
+    _connection_options(p)
+    _scope_options(p)
     return parser
 
 

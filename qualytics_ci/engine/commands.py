@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.engine import apply, export
+from qualytics_ci.engine.adopt import adopt
 from qualytics_ci.engine.binding import folder_part, require_expected, target_url
 from qualytics_ci.engine.drift import build_drift
 from qualytics_ci.engine.guards import require_variables, selection_issues
@@ -34,6 +35,7 @@ from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.progress import SILENT, Progress
+from qualytics_ci.results.adopt import Adoption
 from qualytics_ci.results.config import DriftReport, ImportReport, Plan
 from qualytics_ci.results.digest import PlanOptions
 
@@ -151,6 +153,21 @@ def run_drift(client: Client, folder: str | Path, *, include: str | None = None,
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
     return build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
+
+
+def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None = None,
+                    datastores: Sequence[str] = (), environment: str | None = None,
+                    progress: Progress = SILENT) -> tuple[DriftReport, Adoption]:
+    """The drift, and the folder's files rewritten to say what the target has (with
+    ``environment``: in ``overrides/<environment>/``, the base untouched)."""
+    p = prepare(client, folder, include=include, datastores=datastores,
+                environment=environment, progress=progress)
+    in_scope = Config.of(c for c in p.config.connections if p.scope.covers(c))
+    resolved, _ = variables.resolve(in_scope, os.environ)
+    drift = build_drift(p.config, p.target, p.scope, resolved=resolved)
+    adoption = adopt(folder, drift, p.config, p.target, resolved=resolved,
+                     environment=environment, progress=progress)
+    return drift, adoption
 
 
 def run_export(client: Client, output: str | Path, *, include: str | None = None,

@@ -73,8 +73,8 @@ def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_pas
     assert refused.code == 1
     errors = [ln for ln in refused.stdout.splitlines() if ln.startswith("::error")]
     assert errors and errors[0].startswith(
-        "::error file=qualytics-config/connections/warehouse_prod_db.yaml,line=6,title=qualytics-ci::"
-        "variable WAREHOUSE_PROD_DB_PASSWORD not set")
+        "::error file=qualytics-config/connections/warehouse_prod_db.yaml,line=6,"
+        "title=qualytics-ci::variable WAREHOUSE_PROD_DB_PASSWORD not set")
     assert last_seq(sandbox) == before  # refused before reading anything
 
     password = {"WAREHOUSE_PROD_DB_PASSWORD": "pg-prod-s3cret-value"}

@@ -190,6 +190,13 @@ def test_image_steps_replayed_in_a_fresh_venv_run_the_action(tmp_path: Path) -> 
                            text=True, timeout=60)
     assert check.returncode == 0, check.stdout
 
+    # init's workflows are in the package as files (scaffold/workflows links to docs/)
+    packaged = subprocess.run(
+        [bin_dir / "python", "-c", "import sys; from qualytics_ci.scaffold.init import "
+         "workflow_text; sys.stdout.buffer.write(workflow_text('pr-plan.yml'))"],
+        capture_output=True, timeout=60, cwd=tmp_path)
+    assert packaged.stdout == (ROOT / "docs" / "workflows" / "pr-plan.yml").read_bytes()
+
     workspace = replay.cwd  # the final WORKDIR, as GitHub mounts the repository there
     folder = workspace / "qualytics-config" / "connections"
     folder.mkdir(parents=True)
