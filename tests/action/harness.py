@@ -65,3 +65,24 @@ def run_action(workspace: Path, inputs: dict[str, str], *, api_url: str = "http:
                           timeout=timeout)
     return ActionRun(proc.returncode, proc.stdout, proc.stderr,
                      parse_output_file(out.read_text()), summary.read_text())
+
+
+def raise_a_between_max_on_the_target(url: str, token: str, value: int = 123456,
+                                      datastore: str = "warehouse-prod") -> int:
+    """A change made in the UI: the datastore's first ``between`` check gets ``max: value``
+    through the API. Returns the check's id."""
+    from qualytics_ci.api.client import Client
+
+    with Client(url, token) as api:
+        store = next(d for d in api.list_datastores() if d["name"] == datastore)
+        check = next(c for c in api.list_quality_checks(store["id"])
+                     if c["rule_type"] == "between")
+        api.update_quality_check(check["id"], {
+            "description": check.get("description"),
+            "fields": [f["name"] for f in check.get("fields", [])],
+            "coverage": check.get("coverage"), "filter": check.get("filter"),
+            "properties": {**(check.get("properties") or {}), "max": value},
+            "tags": [t["name"] for t in check.get("global_tags", [])],
+            "additional_metadata": check.get("additional_metadata"),
+            "status": check.get("status", "Active")})
+        return int(check["id"])

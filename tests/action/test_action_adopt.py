@@ -10,9 +10,9 @@ from pathlib import Path
 from github_stub import GitHubStub
 
 from qualytics_ci.action.inputs import Inputs, cli_argv
-from qualytics_ci.api.client import Client
 from qualytics_ci.sandbox.server import RunningSandbox
 
+from .harness import raise_a_between_max_on_the_target
 from .test_action_engine import act
 
 
@@ -29,18 +29,7 @@ def test_drift_with_adopt_writes_the_change_into_the_folder(
     assert act(ws, sandbox, github_stub, "export", comment="never").code == 0
     folder = ws / "qualytics-config"
     before = {p: p.read_bytes() for p in folder.rglob("*.yaml")}
-    with Client(sandbox.url, sandbox.tokens["admin"]) as api:
-        prod = next(d for d in api.list_datastores() if d["name"] == "warehouse-prod")
-        check = next(c for c in api.list_quality_checks(prod["id"])
-                     if c["rule_type"] == "between")
-        api.update_quality_check(check["id"], {
-            "description": check.get("description"),
-            "fields": [f["name"] for f in check.get("fields", [])],
-            "coverage": check.get("coverage"), "filter": check.get("filter"),
-            "properties": {**(check.get("properties") or {}), "max": 123456},
-            "tags": [t["name"] for t in check.get("global_tags", [])],
-            "additional_metadata": check.get("additional_metadata"),
-            "status": check.get("status", "Active")})
+    raise_a_between_max_on_the_target(sandbox.url, sandbox.tokens["admin"])
 
     adopted = act(ws, sandbox, github_stub, "drift", adopt="true", comment="never",
                   **{"fail-on-drift": "false"})

@@ -11,7 +11,7 @@ from github_stub import GitHubStub
 
 from qualytics_ci.sandbox.server import RunningSandbox
 
-from .harness import ActionRun, run_action
+from .harness import ActionRun, raise_a_between_max_on_the_target, run_action
 
 PASSWORDS = {"WAREHOUSE_PROD_DB_PASSWORD": "pg-prod-s3cret-value",
              "WAREHOUSE_DEV_DB_PASSWORD": "pg-dev-s3cret-value",
@@ -87,23 +87,10 @@ def test_invalid_yaml_is_annotated_at_its_line(sandbox: RunningSandbox,
 
 def test_drift_issue_opens_on_a_change_made_through_the_api_and_closes_after_reimport(
         sandbox: RunningSandbox, github_stub: GitHubStub, tmp_path: Path) -> None:
-    from qualytics_ci.api.client import Client
-
     ws = tmp_path / "ws"
     ws.mkdir()
     assert act(ws, sandbox, github_stub, "export", comment="never").code == 0
-    with Client(sandbox.url, sandbox.tokens["admin"]) as api:
-        prod = next(d for d in api.list_datastores() if d["name"] == "warehouse-prod")
-        check = next(c for c in api.list_quality_checks(prod["id"])
-                     if c["rule_type"] == "between")
-        api.update_quality_check(check["id"], {
-            "description": check.get("description"),
-            "fields": [f["name"] for f in check.get("fields", [])],
-            "coverage": check.get("coverage"), "filter": check.get("filter"),
-            "properties": {**(check.get("properties") or {}), "max": 123456},
-            "tags": [t["name"] for t in check.get("global_tags", [])],
-            "additional_metadata": check.get("additional_metadata"),
-            "status": check.get("status", "Active")})
+    raise_a_between_max_on_the_target(sandbox.url, sandbox.tokens["admin"])
 
     drift_inputs = {"drift-issue": "true", "comment": "never"}
     drifted = act(ws, sandbox, github_stub, "drift", **drift_inputs)
