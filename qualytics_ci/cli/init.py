@@ -28,7 +28,6 @@ def _lines(report: InitReport) -> list[str]:
     lines.append(f"  set the repository's variables and secrets: {names or 'none'}"
                  " (README.md says which is which)")
     lines.append("  pre-commit install")
-    lines.append(f"  {templates.SCHEMA_COMMAND}")
     return lines
 
 

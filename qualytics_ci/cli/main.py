@@ -25,6 +25,7 @@ from qualytics_ci.cli.usage import (
     positive_int,
 )
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
+from qualytics_ci.results.config import KIND_ORDER
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -43,6 +44,7 @@ HANDLERS: dict[str, str] = {
     "promote": "qualytics_ci.cli.promote:run_cli",
     "demo": "qualytics_ci.demo:run",
     "init": "qualytics_ci.cli.init:init_cmd",
+    "schema": "qualytics_ci.cli.schema:schema_cmd",
 }
 
 
@@ -199,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the repository's root (default: the current directory)")
     _connection_options(p)
     _scope_options(p)
+
+    p = command("schema", "print the JSON Schema of a kind of file, or write them all "
+                          "(editors check the folder's files as you type)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--kind", choices=KIND_ORDER,
+                      help="print the JSON Schema of this kind's files on stdout")
+    what.add_argument("--output", "-o", metavar="DIR",
+                      help="write every kind's schema as DIR/<kind>.json (created when "
+                           "missing; only changed files are rewritten)")
     return parser
 
 

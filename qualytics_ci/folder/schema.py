@@ -59,8 +59,8 @@ BOOL = "boolean"
 LIST = "list"
 MAP = "mapping"
 ANY = "any"
-
-
+# keys whose list holds names (text)
+NAME_LISTS = ("tags", "teams", "fields", "source_fields")
 
 # key -> (type, required); None values are allowed for every optional key.
 KEYS: dict[Kind, dict[str, tuple[str, bool]]] = {
@@ -143,7 +143,7 @@ def check_keys(kind: Kind, body: Mapping[str, Any], file: str,
         if key not in table and not key.startswith("_"):
             issues.append(Issue("warning", f"unknown key {key!r} (kept as is)",
                                 file, lines.get(key)))
-    for key in ("tags", "teams", "fields", "source_fields"):
+    for key in NAME_LISTS:
         value = body.get(key)
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             issues.append(Issue("error", f"{key!r} must be a list of names", file,

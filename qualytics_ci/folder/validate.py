@@ -29,6 +29,8 @@ CONTAINER_REQUIRES = {
     "computed_join": ("left_container_name", "right_container_name", "left_join_field_name",
                       "right_join_field_name", "select_clause"),
 }
+# what a computed join needs instead when it lists its `sources`
+JOIN_WITH_SOURCES_REQUIRES = ("query",)
 
 
 def check_issues(check: Check) -> list[Issue]:
@@ -152,7 +154,7 @@ def container_issues(container: Container) -> list[Issue]:
                                f"not {ctype!r}", container.file)]
     needs = CONTAINER_REQUIRES[ctype]
     if ctype == "computed_join" and container.body.get("sources"):
-        needs = ("query",)
+        needs = JOIN_WITH_SOURCES_REQUIRES
     return [Issue("error", f"{ctype} needs {key!r}", container.file)
             for key in needs if not container.body.get(key)]
 

@@ -2,9 +2,10 @@
 
 It writes the folder (exported from the target when a client is given, else the
 packaged example), the plan, deploy and drift workflows of docs/workflows, the
-pre-commit configuration, the editor settings and a README section. A file that
-exists is kept as it is (the folder as a whole: any file in it keeps it); a README
-without the section gets it appended. The report says what was written and kept.
+pre-commit configuration, the editor settings and the JSON Schemas they map to, and a
+README section. A file that exists is kept as it is (the folder as a whole: any file in
+it keeps it); a README without the section gets it appended. The report says what was
+written and kept.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from qualytics_ci.api.client import Client
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import jsonschema
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.scaffold import templates as t
 
@@ -137,6 +139,8 @@ def run_init(root: str | Path, *, client: Client | None = None, include: str | N
         texts.append((base / rel).read_text(encoding="utf-8", errors="replace"))
     _write_new(base, t.PRE_COMMIT_FILE, t.pre_commit_config().encode(), report)
     _write_new(base, t.VSCODE_FILE, t.vscode_settings().encode(), report)
+    for kind in jsonschema.KINDS:
+        _write_new(base, t.schema_path(kind), jsonschema.schema_text(kind).encode(), report)
     report.variables, report.secrets = t.references(texts)
     report.folder_secrets = _folder_secrets(base)
     _readme(base, report)

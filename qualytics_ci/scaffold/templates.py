@@ -2,8 +2,8 @@
 
 The workflows are docs/workflows' own files (``workflows/`` links there), so a new
 repository starts with exactly the documented ones. The editor settings map each
-kind's files to the JSON Schema ``qualytics-ci schema --output .qualytics/schemas``
-writes as ``<kind>.json``.
+kind's files to its JSON Schema, ``.qualytics/schemas/<kind>.json``, which init writes
+too (the bytes of ``qualytics-ci schema --output .qualytics/schemas``).
 """
 
 from __future__ import annotations
@@ -89,18 +89,19 @@ datastores, computed tables and fields, quality checks) as YAML files, in the la
 - every night, a drift check keeps an issue open while the deployment differs from main
   (`{WORKFLOWS_DIR}/nightly-drift.yml`).
 
+`{VSCODE_FILE}` maps the folder's files to their JSON Schemas in `{SCHEMA_DIR}/`, so VS Code
+(with the YAML extension) shows errors as you type. Another editor using yaml-language-server
+takes a first line `# yaml-language-server: $schema=<path to {SCHEMA_DIR}/check.json>` in a
+file (the path relative to that file). After upgrading qualytics-ci, refresh the schemas:
+`{SCHEMA_COMMAND}`.
+
 Set up once:
 
 - repository variables: {names(variables)}; repository secrets: {names(secrets)};
 - the `${{VAR}}` references of the connection files: {names(folder_secrets)}; keep them as
   repository secrets and pass them to the Action's steps as environment variables (`env:`);
 - `pip install pre-commit && pre-commit install`: every commit validates the folder offline
-  (`{PRE_COMMIT_FILE}`);
-- `pip install qualytics-ci && {SCHEMA_COMMAND}`: the JSON Schemas that
-  `{VSCODE_FILE}` maps to the folder's files, so VS Code (with the YAML extension) shows
-  errors as you type; commit them. Another editor using yaml-language-server takes a first
-  line `# yaml-language-server: $schema=<path to {SCHEMA_DIR}/check.json>` in a file (the
-  path relative to that file).
+  (`{PRE_COMMIT_FILE}`).
 
 On your machine:
 

@@ -23,9 +23,11 @@ from qualytics_ci.scaffold import templates
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_WORKFLOWS = ROOT / "docs" / "workflows"
+SCHEMAS = {f".qualytics/schemas/{kind}.json" for kind in
+           ("connection", "datastore", "container", "computed_field", "check")}
 EXPECTED = {"qualytics-config/", ".github/workflows/pr-plan.yml",
             ".github/workflows/deploy-on-merge.yml", ".github/workflows/nightly-drift.yml",
-            ".pre-commit-config.yaml", ".vscode/settings.json", "README.md"}
+            ".pre-commit-config.yaml", ".vscode/settings.json", "README.md", *SCHEMAS}
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -63,7 +65,7 @@ def test_init_writes_a_repository_that_validates_and_says_what_to_set(
     code, out, err = run("init", str(repo))
     assert code == 0, err
     assert reported(out, "wrote") == EXPECTED
-    assert "7 written, 0 appended, 0 kept." in out
+    assert "12 written, 0 appended, 0 kept." in out
     # the workflows are docs/workflows' own files
     for name in templates.WORKFLOWS:
         assert (repo / ".github/workflows" / name).read_bytes() == \
@@ -81,7 +83,13 @@ def test_init_writes_a_repository_that_validates_and_says_what_to_set(
     assert ("repository variables: `QUALYTICS_URL`; repository secrets: `QUALYTICS_DEPLOY_TOKEN`, "
             "`QUALYTICS_READ_TOKEN`, `WAREHOUSE_PROD_DB_PASSWORD`") in readme
     assert "`WAREHOUSE_PROD_DB_PASSWORD`" in readme
-    assert templates.SCHEMA_COMMAND in readme and "yaml-language-server: $schema=" in readme
+    assert "yaml-language-server: $schema=" in readme
+    # the schemas are written, so setting up needs no command for them (only a refresh later)
+    setup = readme.split("Set up once:", 1)[1].split("On your machine:", 1)[0]
+    assert "schema" not in setup
+    assert f"After upgrading qualytics-ci, refresh the schemas:\n`{templates.SCHEMA_COMMAND}`" \
+        in readme
+    assert "qualytics-ci schema" not in out
     assert ("QUALYTICS_URL, QUALYTICS_DEPLOY_TOKEN, QUALYTICS_READ_TOKEN, "
             "WAREHOUSE_PROD_DB_PASSWORD (README") in out  # each name once
 
@@ -98,13 +106,31 @@ def test_editor_settings_map_every_file_of_the_folder_to_one_schema(repo: Path) 
         assert matched == [f"./.qualytics/schemas/{entity.kind}.json"], path
 
 
+def test_init_writes_the_schemas_the_settings_map_to(repo: Path, tmp_path: Path) -> None:
+    run("init", str(repo))
+    schemas = json.loads((repo / ".vscode/settings.json").read_text())["yaml.schemas"]
+    assert {path.removeprefix("./") for path in schemas} == SCHEMAS
+    generated = tmp_path / "generated"
+    assert run("schema", "--output", str(generated))[0] == 0
+    for rel in SCHEMAS:
+        assert (repo / rel).read_bytes() == (generated / PurePosixPath(rel).name).read_bytes()
+    # a schema the repository already has is its own: kept, and said so
+    mine = repo / ".qualytics/schemas/check.json"
+    mine.write_text('{"title": "ours"}\n')
+    code, out, _err = run("init", str(repo))
+    assert code == 0 and ".qualytics/schemas/check.json" in reported(out, "kept")
+    assert mine.read_text() == '{"title": "ours"}\n'
+    (repo / ".qualytics/schemas/datastore.json").unlink()
+    assert reported(run("init", str(repo))[1], "wrote") == {".qualytics/schemas/datastore.json"}
+
+
 def test_init_again_overwrites_nothing_and_reports_everything_kept(repo: Path) -> None:
     run("init", str(repo))
     before = snapshot(repo)
     code, out, _err = run("init", str(repo))
     assert code == 0
     assert reported(out, "kept") == EXPECTED and not reported(out, "wrote")
-    assert "0 written, 0 appended, 7 kept." in out
+    assert "0 written, 0 appended, 12 kept." in out
     assert snapshot(repo) == before
 
 
