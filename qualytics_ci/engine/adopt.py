@@ -141,4 +141,7 @@ def adopt(root: str | Path, drift: DriftReport, desired: Config, target: TargetS
         # an empty directory is not kept by Git, and --env needs it
         (keep / KEEP_FILE).write_text("")
         written = (*written, f"{OVERRIDES_DIR}/{environment}/{KEEP_FILE}")
-    return Adoption(tuple(written), tuple(removed))
+    kept = tuple(f"{item.change.kind.replace('_', ' ')} {item.change.name}: {f.path}"
+                 for item in drift.items if item.state == "changed"
+                 for f in item.change.fields if f.sensitive)
+    return Adoption(tuple(written), tuple(removed), kept)

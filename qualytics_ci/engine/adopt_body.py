@@ -20,10 +20,14 @@ def adopted_body(kind: Kind, folder: Body, resolved: Body, target: Body) -> Body
     server defaults) and keys that match keep the folder's text and order. A key the
     target lacks is removed; a key only the target has is inserted where the target's
     order puts it.
+
+    A value the folder writes with a ``${VAR}`` is never replaced: the target's value may be
+    a secret (or an old one), and the folder's placeholder is what the team keeps in Git.
     """
     out = copy.deepcopy(folder)
     for change in diff(kind, resolved, target, folder):
-        _put(out, target, change.path)
+        if not change.sensitive:
+            _put(out, target, change.path)
     return out
 
 

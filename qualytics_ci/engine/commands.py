@@ -162,11 +162,9 @@ def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None =
     ``environment``: in ``overrides/<environment>/``, the base untouched)."""
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
-    in_scope = Config.of(c for c in p.config.connections if p.scope.covers(c))
-    resolved, _ = variables.resolve(in_scope, os.environ)
-    drift = build_drift(p.config, p.target, p.scope, resolved=resolved)
-    adoption = adopt(folder, drift, p.config, p.target, resolved=resolved,
-                     environment=environment, progress=progress)
+    drift = build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
+    adoption = adopt(folder, drift, p.config, p.target, resolved=p.resolved,
+                     environment=p.options.environment, progress=progress)
     return drift, adoption
 
 

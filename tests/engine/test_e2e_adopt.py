@@ -68,7 +68,7 @@ def test_adopt_writes_exactly_the_drifted_files_then_drift_is_empty(cli: Cli,
     assert f"  removed {NOTNULL}" in result.out
     assert "Adopted: 2 file(s) written, 1 removed." in result.out
     adopted = json.loads(Path("drift.json").read_text())["adopted"]
-    assert adopted == {"written": [BETWEEN, NEW], "removed": [NOTNULL]}
+    assert adopted == {"written": [BETWEEN, NEW], "removed": [NOTNULL], "kept": []}
 
     # every other file is untouched; the three entities' files are what a fresh export says
     assert status(cli.folder) == sorted([f" M {BETWEEN}", f" D {NOTNULL}", f"?? {NEW}"])
@@ -129,3 +129,33 @@ def test_adopt_of_a_change_in_an_environment_only_entity_edits_that_file(cli: Cl
     assert result.code == 2, result.err
     assert status(cli.folder) == [f" D overrides/prod/{NEW}", "?? overrides/prod/.gitkeep"]
     assert cli.run("drift", *DEV, "--env", "prod").code == 0
+
+
+CONNECTION = "connections/warehouse_dev_db.yaml"
+
+
+def test_adopt_never_writes_a_value_the_folder_takes_from_a_variable(
+        cli: Cli, monkeypatch: Any) -> None:
+    """The folder says `host: ${WAREHOUSE_DEV_DB_HOST}`; the target's host is another (an
+    old or a secret value). Unset, it is not compared; set, it differs but is sensitive:
+    either way adopt leaves the placeholder in the file and writes no value into Git."""
+    cli.run("export", *DEV)
+    conn = cli.folder / CONNECTION
+    target_host = next(line.split(": ", 1)[1] for line in conn.read_text().splitlines()
+                       if line.startswith("host: "))
+    conn.write_text(conn.read_text().replace(f"host: {target_host}",
+                                             "host: ${WAREHOUSE_DEV_DB_HOST}"))
+    commit(cli.folder)
+
+    monkeypatch.delenv("WAREHOUSE_DEV_DB_HOST", raising=False)
+    unset = cli.run("drift", *DEV, "--adopt")
+    assert unset.code == 0, unset.out
+    assert status(cli.folder) == []
+
+    monkeypatch.setenv("WAREHOUSE_DEV_DB_HOST", "replica.acme.internal")
+    differs = cli.run("drift", *DEV, "--adopt")
+    assert differs.code == 2 and '~ host: folder "(sensitive)", target "(sensitive)"' in differs.out
+    assert ("Adopted nothing. Not adopted, the folder takes them from a variable: connection "
+            "warehouse-dev-db: host") in differs.out
+    assert status(cli.folder) == []
+    assert target_host not in conn.read_text() and "replica.acme.internal" not in conn.read_text()
