@@ -154,6 +154,12 @@ def _classify(rel: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def _doc(docs: Mapping[str, Doc], stem: str) -> Doc | None:
+    """The parent document ``stem`` names, written ``.yaml`` or ``.yml`` (as _classify reads
+    both)."""
+    return docs.get(stem + ".yaml") or docs.get(stem + ".yml")
+
+
 def _name_of(doc: Doc | None, fallback: str) -> str:
     if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("name"), str):
         return str(doc.data["name"])
@@ -208,13 +214,13 @@ def _entity(kind: str, dirs: tuple[str, ...], body: dict[str, Any], rel: str,
     name = str(body.get("name", ""))
     if kind == "connection":
         return Connection(name=name, body=body, file=rel, lines=lines)
-    datastore = _name_of(docs.get(f"datastores/{dirs[0]}/_datastore.yaml"), dirs[0])
+    datastore = _name_of(_doc(docs, f"datastores/{dirs[0]}/_datastore"), dirs[0])
     if kind == "datastore":
         return Datastore(name=name, body=body, file=rel, lines=lines)
     if kind == "container":
         return Container(name=name, body=body, datastore=datastore, file=rel, lines=lines)
     if kind == "computed_field":
-        container_doc = docs.get(f"datastores/{dirs[0]}/containers/{dirs[1]}/_container.yaml")
+        container_doc = _doc(docs, f"datastores/{dirs[0]}/containers/{dirs[1]}/_container")
         return ComputedField(name=name, body=body, datastore=datastore,
                              container=_name_of(container_doc, dirs[1]), file=rel, lines=lines)
     return Check(name=PurePosixPath(rel).stem, body=body, datastore=datastore,

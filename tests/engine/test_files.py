@@ -55,6 +55,20 @@ def test_reads_every_kind_with_identity_from_files(tmp_path: Path) -> None:
     assert check.file == "datastores/wh/checks/orders/notnull__id.yaml"
 
 
+def test_a_parent_written_yml_names_its_children_too(tmp_path: Path) -> None:
+    put(tmp_path, "connections/db.yaml", "name: db\ntype: postgresql\nhost: h\n")
+    put(tmp_path, "datastores/wh/_datastore.yml", "name: wh-dev\nconnection_name: db\n")
+    put(tmp_path, "datastores/wh/checks/orders/notnull__id.yaml", CHECK)
+    put(tmp_path, "datastores/wh/containers/big_orders/_container.yml",
+        "name: Big Orders\ncontainer_type: computed_table\nquery: select 1\n")
+    put(tmp_path, "datastores/wh/containers/big_orders/computed_fields/x.yaml",
+        "name: x\ntransformation: cleanedEntity\nsource_fields: [id]\n")
+    config, _ = read_folder(tmp_path)
+    assert [c.datastore for c in config.checks] == ["wh-dev"]
+    assert [(f.datastore, f.container) for f in config.computed_fields] == [("wh-dev",
+                                                                            "Big Orders")]
+
+
 def test_dates_stay_strings(tmp_path: Path) -> None:
     put(folder(tmp_path), "datastores/wh/checks/orders/notnull__id.yaml",
         CHECK.replace("description: ids are set", "description: 2024-01-15"))
