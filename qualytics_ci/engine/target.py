@@ -118,10 +118,11 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
                 entities.append(ComputedField(str(f["name"]), computed_field_body(f, names),
                                               ds_name, str(obj["name"])))
                 st.ids[entities[-1].key] = int(f["id"])
+    uids_of: dict[str, dict[int, str]] = {}
     for ds_name, items in checks.items():
         st.read_datastores.add(ds_name)
         st.check_counts[ds_name] = len(items)
-        uids = assign_uids(items)
+        uids = uids_of[ds_name] = assign_uids(items)
         for obj in items:
             entities.append(_check(obj, names, ds_name, uids[int(obj["id"])]))
         _archived(st, archived.get(ds_name, []), names, ds_name, set(uids.values()))
@@ -134,7 +135,7 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
         elif entity.kind == "container":
             st.ids[entity.key] = st.container_ids[(entity.datastore, entity.name)]
     for ds_name, items in checks.items():
-        uids = assign_uids(items)
+        uids = uids_of[ds_name]
         for obj in items:
             uid, stored = uids[int(obj["id"])], stored_uid(obj)
             st.ids[("check", ds_name, "", uid)] = int(obj["id"])
@@ -152,11 +153,8 @@ def _check(obj: Obj, names: Names, ds_name: str, uid: str) -> Check:
 def _archived(st: TargetState, items: list[Obj], names: Names, ds_name: str,
               live: set[str]) -> None:
     for obj in sorted(items, key=lambda o: int(o["id"])):
-        meta = obj.get("additional_metadata") or {}
-        stored = meta.get("_qualytics_check_uid") if isinstance(meta, Mapping) else None
-        if isinstance(stored, str) and stored:
-            uid = stored
-        else:
+        uid = stored_uid(obj)
+        if uid is None:
             probe = check_body(obj, names, "")
             uid = derive_uid(str(probe["container"]), probe["rule_type"], probe["fields"])
         if uid in live:
