@@ -19,7 +19,6 @@ from qualytics_ci.errors import QualyticsCIError
 if TYPE_CHECKING:
     from qualytics_ci.api.resources import Resources
 
-FINISHED_RESULTS = frozenset({"success", "failure", "aborted"})
 
 
 class OperationTimeout(QualyticsCIError):

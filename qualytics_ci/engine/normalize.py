@@ -52,8 +52,6 @@ CONTAINER_SERVER_ONLY = {
 FIELD_ORDER = ("name", "transformation", "source_fields", "properties", "additional_metadata")
 FIELD_SERVER_ONLY = {"id", "created", "container_id", "container", "last_editor_id",
                      "last_editor", "transformation_type", "status", "type", "global_tags"}
-CHECK_KEYS = ("rule_type", "description", "container", "fields", "coverage", "filter",
-              "anomaly_message_field", "properties", "tags", "status", "additional_metadata")
 
 
 @dataclass

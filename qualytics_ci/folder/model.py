@@ -160,15 +160,6 @@ class Check(Entity):
         return f"{self.datastore}/{self.container}/{self.uid}"
 
 
-ENTITY_TYPES: dict[Kind, type[Entity]] = {
-    "connection": Connection,
-    "datastore": Datastore,
-    "container": Container,
-    "computed_field": ComputedField,
-    "check": Check,
-}
-
-
 @dataclass(frozen=True)
 class Config:
     """A whole configuration: every entity of every kind."""

@@ -152,7 +152,4 @@ RULES: dict[str, Rule] = {
 }
 
 # Rules whose properties point at another container (ids on the API, names in files).
-CROSS_REFERENCE = ("existsIn", "notExistsIn", "isReplicaOf", "isNotReplicaOf", "dataDiff",
-                   "aggregationComparison")
-
 CHECK_STATUSES = ("Active", "Draft")

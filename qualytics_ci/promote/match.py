@@ -15,7 +15,6 @@ from qualytics_ci.promote.api import Row
 from qualytics_ci.results.config import FieldChange
 
 FROM_CHECK_KEY = "from quality check id"
-MAIN_DATASTORE_KEY = "main datastore id"
 UID_KEY = "_qualytics_check_uid"
 ACTIVE_STATUSES = ("active", "draft")
 

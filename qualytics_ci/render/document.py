@@ -91,14 +91,6 @@ def display_name(change: Change, *, with_datastore: bool = False) -> str:
     return name
 
 
-Label = Callable[[Change], str]
-
-
-def plan_label(change: Change) -> str:
-    """``~ update`` etc.: the action's sign and verb."""
-    s = style(change.action)
-    return f"{s.sign} {s.verb}"
-
 
 def sign_html(change: Change) -> str:
     return html_code(style(change.action).sign)

@@ -14,10 +14,9 @@ from typing import Any
 
 from qualytics_ci import secrets
 from qualytics_ci.render import diffs
-from qualytics_ci.render.actions import STYLES, archive_warning, style
+from qualytics_ci.render.actions import archive_warning, style
 from qualytics_ci.results.config import Change, DriftReport, ImportReport, Plan
 
-SYMBOLS = {a: st.sign for a, st in STYLES.items()}  # kept for callers that read signs
 MAX_VALUE = 120
 RESOLVE = ("To resolve: import the folder to put the target back, or adopt the target's "
            "change into the folder (edit the file, or export).")
