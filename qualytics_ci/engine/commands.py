@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
@@ -27,6 +27,7 @@ from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Config, parse_kinds
+from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.folder.writer import WriteResult
@@ -43,6 +44,7 @@ class Prepared:
     scope: Scope
     planned: Planned
     warnings: tuple[Issue, ...]
+    promotions: tuple[Promotion, ...] = ()  # declared in promotions.yaml, in order
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
@@ -87,7 +89,11 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     resolved, problems = variables.resolve(in_scope, env)
     raise_if_errors(problems)
     planned = build_plan(config, target, scope, resolved=resolved, prune=prune)
-    return Prepared(config, target, scope, planned, tuple(warnings))
+    declared, _ = read_promotions(folder)  # valid: load_folder raised on any error
+    # The one place the declared promotions enter the digest: merge runs what was reviewed.
+    planned = replace(planned, plan=replace(planned.plan,
+                                            promotions_digest=promotions_digest(declared)))
+    return Prepared(config, target, scope, planned, tuple(warnings), declared)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,

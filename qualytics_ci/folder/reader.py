@@ -32,6 +32,8 @@ from qualytics_ci.progress import SILENT, Progress
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 OVERRIDES_DIR = "overrides"
+# Files at the folder's root that are not entities, read by their own modules.
+ROOT_FILES = frozenset({"promotions.yaml"})  # folder.promotions
 
 
 
@@ -46,7 +48,8 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
             rel = prefix + entry.name
-            if entry.name.startswith(".") or (skip_overrides and rel == OVERRIDES_DIR):
+            if entry.name.startswith(".") or (skip_overrides and rel in (OVERRIDES_DIR,
+                                                                        *ROOT_FILES)):
                 continue
             link = entry.is_symlink()
             if entry.is_dir(follow_symlinks=False):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Check, Config, Container
+from qualytics_ci.folder.promotions_refs import promotion_issues
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, IS_TYPE_VALUES, RULES
 from qualytics_ci.folder.schema import Issue
@@ -116,7 +117,7 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
                     *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate a folder: the config and every issue (errors and warnings)."""
     config, issues = read_folder(root, environment, progress=progress)
-    return config, [*issues, *validate_config(config, env)]
+    return config, [*issues, *validate_config(config, env), *promotion_issues(root, config)]
 
 
 def describe(issues: list[Issue]) -> str:

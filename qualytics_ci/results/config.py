@@ -69,9 +69,11 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every entity in scope and what an import would do to it."""
+    """Every entity in scope and what an import would do to it; ``promotions_digest``
+    stands for the folder's declared promotions (``promotions.yaml``), ``""`` for none."""
 
     changes: tuple[Change, ...]
+    promotions_digest: str = ""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -86,8 +88,11 @@ class Plan:
 
     @cached_property
     def digest(self) -> str:
-        """Hash of the plan's normalised content: equal plans, equal digests."""
-        body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
+        """Hash of the plan's normalised content and of the declared promotions: equal
+        plans, equal digests."""
+        body: Any = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
+        if self.promotions_digest:  # without promotions the digest is that of the changes
+            body = {"changes": body, "promotions": self.promotions_digest}
         text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -101,6 +106,7 @@ class Plan:
             "digest": self.digest,
             "summary": self.summary,
             "changes": [c.to_json() for c in self.changes],
+            "promotions_digest": self.promotions_digest,
         }
 
 

@@ -70,7 +70,8 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
     """A Plan from ``{"digest", "summary", "changes": [...]}``."""
     if "changes" not in data and isinstance(data.get("plan"), Mapping):
         data = data["plan"]
-    return Plan(tuple(change_from_json(c) for c in data.get("changes") or ()))
+    return Plan(tuple(change_from_json(c) for c in data.get("changes") or ()),
+                str(data.get("promotions_digest") or ""))
 
 
 # A drift item's state, as the import that would repair it.
