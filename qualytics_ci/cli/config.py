@@ -12,12 +12,14 @@ import sys
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.cli import promotions
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.validate import describe, validate_folder
 from qualytics_ci.progress import Progress
 from qualytics_ci.render.json import write_json
+from qualytics_ci.render.promotions_terminal import render_promotions_preview
 from qualytics_ci.render.terminal import render_drift, render_plan, render_report
 from qualytics_ci.results.config import ImportReport
 
@@ -74,12 +76,16 @@ def plan_cmd(args: argparse.Namespace) -> int:
         prepared = commands.prepare(client, args.input, include=args.include,
                                     datastores=args.datastore, environment=_environment(args),
                                     prune=args.prune, progress=_progress(args))
+        previews = promotions.preview_declared(client, prepared.promotions)
     _warn(prepared.warnings)
+    promotions.warn_unpreviewable(previews)
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings), end="")
+    if previews.items:
+        print("\n" + render_promotions_preview(previews), end="")
     print(f"Plan digest: {plan.digest}")
     for path in {args.json_file, getattr(args, "report", None)} - {None}:
-        write_json(path, plan.to_json())  # import --dry-run --report: the plan
+        write_json(path, promotions.plan_json(plan, previews))  # import --dry-run --report
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK

@@ -121,10 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("promote", help="promote checks, computed fields, tables or files")
     _connection_options(p)
-    p.add_argument("--type", dest="promote_type", required=True,
+    p.add_argument("--input", "-i", metavar="DIR",
+                   help="run every promotion DIR/promotions.yaml declares (no --type/--from/--to)")
+    p.add_argument("--type", dest="promote_type",
                    choices=["checks", "fields", "tables", "files"])
-    p.add_argument("--from", dest="source", required=True, metavar="DATASTORE[/CONTAINER]")
-    p.add_argument("--to", dest="destination", required=True, metavar="DATASTORE[/CONTAINER]")
+    p.add_argument("--from", dest="source", metavar="DATASTORE[/CONTAINER]")
+    p.add_argument("--to", dest="destination", metavar="DATASTORE[/CONTAINER]")
     p.add_argument("--ids", help="comma list of source entity ids")
     p.add_argument("--tags", help="comma list of source tags")
     p.add_argument("--additional-tags", help="comma list of tags added at the destination")

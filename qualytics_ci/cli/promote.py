@@ -10,7 +10,8 @@ from pathlib import Path
 from qualytics_ci import secrets
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
-from qualytics_ci.errors import EXIT_OK
+from qualytics_ci.cli.promotions import run_declared
+from qualytics_ci.errors import EXIT_OK, QualyticsCIError
 from qualytics_ci.progress import Progress
 from qualytics_ci.promote.report import build_report, exit_code
 from qualytics_ci.promote.request import (
@@ -54,7 +55,17 @@ def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    """``qualytics-ci promote``."""
+    """``qualytics-ci promote``: one promote, or (``--input DIR``) every declared one."""
+    if getattr(args, "input", None):
+        return run_declared(args)
+    missing = [flag for flag, value in (("--type", args.promote_type), ("--from", args.source),
+                                        ("--to", args.destination)) if not value]
+    if missing:
+        raise QualyticsCIError(
+            f"promote needs {', '.join(missing)}",
+            hint="e.g. promote --type checks --from warehouse-dev/orders --to "
+                 "warehouse-prod/orders; or promote --input DIR to run the promotions "
+                 "DIR/promotions.yaml declares")
     options = options_from_args(args)
     check_options(options)
     load_env_file(args.env_file)
