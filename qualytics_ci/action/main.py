@@ -20,9 +20,11 @@ from pathlib import Path
 
 from qualytics_ci import cli
 from qualytics_ci import secrets as registry
+from qualytics_ci.action import merged
 from qualytics_ci.action.github import GitHubAPI, marker
 from qualytics_ci.action.inputs import Inputs, cli_argv, read_inputs
 from qualytics_ci.action.outputs import Result, render, result_from_report
+from qualytics_ci.action.outputs import sections as result_sections
 from qualytics_ci.action.runner import (
     Runner,
     append_summary,
@@ -36,6 +38,7 @@ from qualytics_ci.api import settings
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, QualyticsCIError
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.render import markdown as md
+from qualytics_ci.render.fit import Section
 
 Command = Callable[[list[str]], int]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -139,9 +142,43 @@ class Action:
         for name, value in outputs.items():
             write_output(name, value, self.env.get("GITHUB_OUTPUT"))
         self.runner.log(result.headline)
+        self._annotate_promotions(result)
         self._comment(comment_text)
+        self._merged_comment(result_sections(result, ctx))
         if self.inputs.command == "drift" and self.inputs.drift_issue and result.plan:
             self._drift_issue(result, ctx)
+
+    def _annotate_promotions(self, result: Result) -> None:
+        """A warning at its line in promotions.yaml for each promotion the plan could not
+        preview (it would most likely fail on merge)."""
+        for item in result.promotions.items if result.promotions else ():
+            if item.error is not None:
+                ref = item.promotion
+                self.runner.warning(f"promotion {ref.name!r} cannot be previewed: "
+                                    f"{item.error.text()}",
+                                    file=self._annotation_file(ref.file), line=ref.line,
+                                    title="qualytics-ci")
+
+    def _merged_comment(self, doc: list[Section]) -> None:
+        """After a push that imported or promoted: the results on the merged pull request."""
+        if not merged.applies(self.inputs, self.env):
+            return
+        sha, branch = merged.pushed_commit(self.env, load_event(self.env.get("GITHUB_EVENT_PATH")))
+        if not sha:
+            return
+        api = self._api()
+        number = api.merged_pull_request(sha, branch) if api is not None else None
+        if api is None or number is None:
+            if api is not None:
+                self.runner.log(f"commit {sha[:12]} came from no merged pull request: no "
+                                "results comment")
+            return
+        ctx = self.context()
+        key = merged.key(self.inputs)
+        body = md.comment([merged.intro(self.inputs, sha, branch), *doc], ctx,
+                          marker=marker(key)).text
+        outcome = api.upsert_comment(number, key, body)
+        self.runner.log(f"results comment on merged pull request #{number}: {outcome}")
 
     def _relative(self, path: Path) -> str:
         try:
@@ -170,7 +207,7 @@ class Action:
                                 "comment; the job summary has the result", title="qualytics-ci")
             return
         if number is None:
-            if mode == "always":
+            if mode == "always" and not merged.applies(self.inputs, self.env):
                 self.runner.notice("comment: always, but this run has no pull request to "
                                    "comment on", title="qualytics-ci")
             return
@@ -239,6 +276,7 @@ class Action:
         if self.inputs.comment != "never":
             self._comment(md.comment(sections, ctx,
                                      marker=marker(self.inputs.comment_key)).text)
+        self._merged_comment(sections)
         return exc.exit_code or EXIT_ERROR
 
     def _annotation_file(self, file: str | None) -> str | None:
