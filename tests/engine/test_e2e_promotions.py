@@ -53,6 +53,7 @@ def test_plan_previews_the_declared_promotions_with_gets_only(cli: Cli, tmp_path
     # fields and 3 check listings; fields: destination fields and both containers; tables:
     # the source's computed tables, the destination's listing and its computed tables.
     assert sum(extra.values()) == 14, extra
+    assert "GET /api/users/me" not in extra  # a plan does not ask the token's permission
     text = planned.out
     assert "Promotions (3 declared in promotions.yaml; a preview" in text
     assert "Promote preview: 4 to create, 1 to update, 5 to skip" in text
@@ -67,6 +68,31 @@ def test_plan_previews_the_declared_promotions_with_gets_only(cli: Cli, tmp_path
                                                           "fail": 0, "excluded": 0}
     assert data["promotions"][0]["line"] == 1 and data["promotions"][0]["error"] is None
     assert data["promotions_digest"] and data["digest"] in text
+
+
+def test_a_plan_with_a_read_only_token_predicts_no_refusal_but_a_dry_run_does(
+        cli: Cli, tmp_path: Path) -> None:
+    """The pull request's plan runs with a Reporter token, the promotions on merge with
+    the deploy's: the plan must not predict the reviewer's 403 for the deploy."""
+    assert cli.run("export", *DEV).code == 0
+    declare(cli, THREE)
+    reporter = ["--token", cli.sandbox.tokens["reporter"]]
+    planned = cli.run("plan", *DEV, *reporter, "--json", str(tmp_path / "plan.json"))
+    assert planned.code == 0, planned.err
+    previews = [p["preview"] for p in json.loads((tmp_path / "plan.json").read_text())
+                ["promotions"]]
+    assert [p["refused"] for p in previews] == [None, None, None]
+    assert [p["summary"]["fail"] for p in previews] == [0, 0, 0]
+    assert all(any("permission was not checked (a plan's token is not the one its "
+                   "promotions run with" in e for e in p["estimated"]) for p in previews)
+
+    with Counting(cli) as counted:
+        dry = cli.run("promote", "--dry-run", *reporter, "--report", str(tmp_path / "d.json"))
+    assert dry.code == 0, dry.err
+    refused = [p["preview"]["refused"] for p in
+               json.loads((tmp_path / "d.json").read_text())["promotions"]]
+    assert all(r.startswith("the promote would be refused (403)") for r in refused), refused
+    assert counted.by_template["GET /api/users/me"] == 1  # asked once for all three
 
 
 def test_import_refuses_a_plan_whose_promotions_changed_after_review(cli: Cli) -> None:
