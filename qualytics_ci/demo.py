@@ -1,7 +1,8 @@
 """`qualytics-ci demo`: every command, end to end, on an embedded sandbox.
 
 Starts the emulator on a free port with the demo seed, then walks through
-export -> edit -> plan -> import -> drift -> promote, printing each step and
+export -> edit -> plan -> import -> drift -> promote (one-off, then promotions
+declared in the folder), printing each step and
 the command a user would type for it. Needs nothing but the sandbox extra.
 """
 
@@ -141,12 +142,43 @@ def run(args: argparse.Namespace) -> int:
         if _cli(["drift", "--input", str(folder)]) != 2:
             return 1
 
-        for title, extra in (("Preview a promote of checks dev -> prod", ["--dry-run"]),
-                             ("Promote checks dev -> prod", [])):
-            _step(title)
-            code = _cli(["promote", "--type", "checks", "--from", "warehouse-dev/orders",
-                         "--to", "warehouse-prod/orders", *extra])
-            if code not in (0, 3):
-                return 1
+        _step("Preview a one-off promote of checks dev -> prod")
+        if _cli(["promote", "--type", "checks", "--from", "warehouse-dev/orders",
+                 "--to", "warehouse-prod/orders", "--dry-run"]) != 0:
+            return 1
+        if not _promotions_as_code(folder):
+            return 1
         _step("Done: every command ran against the sandbox; nothing left your machine.")
     return 0
+
+
+PROMOTIONS = """\
+# Promotions as code: previewed by plan on the pull request, run on merge.
+- name: orders-checks
+  type: checks
+  from: warehouse-dev/orders
+  to: warehouse-prod/orders
+- name: customer-fields
+  type: fields
+  from: warehouse-dev/customers
+  to: warehouse-prod/customers
+"""
+
+
+def _promotions_as_code(folder: Path) -> bool:
+    """Declare promotions in the folder, preview them with plan, run them, run them again."""
+    _step("Declare promotions in the folder (a pull request adds promotions.yaml)")
+    (folder / "promotions.yaml").write_text(PROMOTIONS, encoding="utf-8")
+    print(PROMOTIONS, end="")
+    for title, argv, codes in (
+        ("Plan previews every declared promotion (the pull-request comment)",
+         ["plan", "--input", str(folder)], (0,)),
+        ("Merge: run every declared promotion, one after another",
+         ["promote", "--input", str(folder)], (0, 3)),
+        ("The next merge runs them again: identical copies are skipped",
+         ["promote", "--input", str(folder)], (0,)),
+    ):
+        _step(title)
+        if _cli(argv) not in codes:
+            return False
+    return True

@@ -1,8 +1,11 @@
-"""A tiny stand-in for GitHub's REST API: issue comments and issues, in memory.
+"""A tiny stand-in for GitHub's REST API: issue comments, issues and pull requests, in memory.
 
 Runs a threaded ``http.server`` on 127.0.0.1, port 0. It implements what the
 Action uses: comments on an issue/PR (list with ``Link`` pagination, create,
-edit), issues (list filtered by state and labels, create, edit). Set
+edit), issues (list filtered by state and labels, create, edit), and the pull
+requests associated with a commit (``GET /repos/{o}/{r}/commits/{sha}/pulls``:
+those whose merge commit or head commits include it; seed them with
+:meth:`GitHubStub.add_pull`). Set
 ``forbidden = True`` to answer every write with 403, as GitHub does for a
 read-only token on a fork's pull request.
 """
@@ -24,6 +27,7 @@ class GitHubState:
 
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
     forbidden: bool = False
@@ -62,6 +66,27 @@ class GitHubStub:
         """Seed a comment (someone else's chatter, for pagination tests)."""
         with self.lock:
             return self._create_comment(repo, number, body)
+
+    def add_pull(self, number: int, *, merge_commit_sha: str | None, commits: tuple[str, ...] = (),
+                 base: str = "main", repo: str = "acme/dq") -> dict[str, Any]:
+        """Seed a pull request: merged when it has a merge commit, else open."""
+        with self.lock:
+            pull = {"number": number, "merge_commit_sha": merge_commit_sha,
+                    "commits": list(commits), "base": base, "repo": repo}
+            self.state.pulls[number] = pull
+            return pull
+
+    def pull_json(self, p: dict[str, Any]) -> dict[str, Any]:
+        merged = p["merge_commit_sha"] is not None
+        return {"id": p["number"] + 700_000, "number": p["number"],
+                "state": "closed" if merged else "open", "title": f"PR {p['number']}",
+                "merged_at": "2026-03-10T14:30:00Z" if merged else None,
+                "merge_commit_sha": p["merge_commit_sha"],
+                "base": {"ref": p["base"], "sha": "0" * 40, "label": f"acme:{p['base']}"},
+                "head": {"ref": "feature", "sha": (p["commits"] or ["f" * 40])[-1],
+                         "label": "acme:feature"},
+                "url": f"{self.url}/repos/{p['repo']}/pulls/{p['number']}",
+                "html_url": f"https://github.com/{p['repo']}/pull/{p['number']}"}
 
     def _create_comment(self, repo: str, number: int, body: str) -> dict[str, Any]:
         cid = self.state.new_id()
@@ -170,6 +195,13 @@ class _Handler(BaseHTTPRequestHandler):
                          if (state == "all" or i["state"] == state)
                          and all(x in i["labels"] for x in wanted)]
                 self._page(path, query, items)
+        elif m := re.fullmatch(r"/repos/([^/]+/[^/]+)/commits/([0-9a-fA-F]+)/pulls", path):
+            repo, sha = m.group(1), m.group(2)
+            items = [stub.pull_json(p) for p in sorted(st.pulls.values(),
+                                                       key=lambda p: p["number"])
+                     if p["repo"] == repo and (p["merge_commit_sha"] == sha
+                                               or sha in p["commits"])]
+            self._page(path, query, items)
         elif m := re.fullmatch(r"/repos/([^/]+)/([^/]+)", path):
             self._send(200, {"id": 1, "name": m.group(2), "full_name": f"{m.group(1)}/{m.group(2)}",
                              "url": f"{stub.url}/repos/{m.group(1)}/{m.group(2)}"})

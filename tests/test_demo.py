@@ -26,4 +26,7 @@ def test_demo_walks_through_every_command(capsys: pytest.CaptureFixture[str]) ->
     assert "Plan: 0 to create, 1 to update, 0 to archive" in out
     assert "No changes. The target matches the folder." in out
     assert "Drift: 0 only on the target, 1 changed" in out
-    assert "Promote success:" in out
+    assert "Promote preview: 4 to create, 1 to update" in out
+    assert "Promotions preview (2 declared): 5 to create, 1 to update, 6 to skip" in out
+    assert "Promotions (2 declared): 5 created, 1 updated, 6 skipped, 0 failed." in out
+    assert "Promotions (2 declared): 0 created, 0 updated, 12 skipped, 0 failed." in out

@@ -1,4 +1,5 @@
-"""GitHub's REST side of the Action: the sticky PR comment and the drift issue.
+"""GitHub's REST side of the Action: the sticky PR comment, the drift issue, and the
+pull request a pushed commit came from (for the results comment after a merge).
 
 Both are found again by a hidden marker in their body, ``<!-- qualytics-ci:KEY -->``,
 never by visible text, and updated in place, so reruns never add duplicates.
@@ -65,6 +66,21 @@ class GitHubAPI:
         except (GithubException, requests.RequestException) as exc:
             self._refused(f"could not write the pull-request comment on #{number}", exc)
             return "refused"
+
+    def merged_pull_request(self, sha: str, branch: str | None = None) -> int | None:
+        """The merged pull request the pushed commit ``sha`` came from
+        (``GET /repos/{owner}/{repo}/commits/{sha}/pulls``): the one whose merge commit it
+        is, else one merged into ``branch``; None for a commit pushed without one."""
+        try:
+            merged = [p for p in self.repo.get_commit(sha).get_pulls()
+                      if p.merged_at is not None]
+            exact = [p for p in merged if p.merge_commit_sha == sha]
+            into = [p for p in merged if branch is None or p.base.ref == branch]
+        except (GithubException, requests.RequestException) as exc:
+            self._refused(f"could not find the pull request of commit {sha[:12]}", exc)
+            return None
+        found = exact or into
+        return int(found[0].number) if found else None
 
     def sync_drift_issue(self, key: str, *, drifted: bool, title: str, body: str) -> Outcome:
         """Open or update the drift issue while drift lasts; close it once it is gone."""

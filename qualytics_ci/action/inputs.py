@@ -200,13 +200,35 @@ def _switch(name: str, value: bool | None) -> list[str]:
     return [f"--{name}" if value else f"--no-{name}"]
 
 
+def declares_promotions(i: Inputs) -> bool:
+    """``promote`` without promote-type, from and to: run (or, with dry-run, preview) the
+    promotions the folder's ``promotions.yaml`` declares."""
+    return i.command == "promote" and not (i.promote_type or i.source or i.destination)
+
+
+def _declared_argv(i: Inputs, target: list[str], report: str) -> list[str]:
+    extra = [name for name, value in (("ids", i.ids), ("tags", i.tags),
+                                      ("additional-tags", i.additional_tags),
+                                      ("active", i.active), ("mappings", i.mappings)) if value]
+    if extra:
+        raise QualyticsCIError(
+            f"input(s) {', '.join(extra)} apply to one promote (with promote-type, from and "
+            "to); the promotions in promotions.yaml state their own",
+            hint="drop them, or give promote-type, from and to")
+    return ["promote", "--input", i.input, *target, *(["--dry-run"] if i.dry_run else []),
+            *(["--timeout", str(i.timeout)] if i.timeout else []), "--report", report]
+
+
 def _promote_argv(i: Inputs, target: list[str], report: str) -> list[str]:
+    if declares_promotions(i):
+        return _declared_argv(i, target, report)
     missing = [name for name, value in (("promote-type", i.promote_type), ("from", i.source),
                                         ("to", i.destination)) if not value]
     if missing:
         raise QualyticsCIError(f"direction `promote` needs the input(s) {', '.join(missing)}",
                                hint="for example: promote-type: checks, from: warehouse-dev, "
-                                    "to: warehouse-prod")
+                                    "to: warehouse-prod (or none of the three, to run the "
+                                    "promotions in promotions.yaml)")
     return ["promote", "--type", i.promote_type, "--from", i.source, "--to", i.destination,
             *target,
             *(["--ids", i.ids] if i.ids else []), *(["--tags", i.tags] if i.tags else []),

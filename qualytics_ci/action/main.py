@@ -20,9 +20,11 @@ from pathlib import Path
 
 from qualytics_ci import cli
 from qualytics_ci import secrets as registry
+from qualytics_ci.action import merged
 from qualytics_ci.action.github import GitHubAPI, marker
-from qualytics_ci.action.inputs import Inputs, cli_argv, read_inputs
+from qualytics_ci.action.inputs import Inputs, cli_argv, declares_promotions, read_inputs
 from qualytics_ci.action.outputs import Result, render, result_from_report
+from qualytics_ci.action.outputs import sections as result_sections
 from qualytics_ci.action.runner import (
     Runner,
     append_summary,
@@ -38,6 +40,7 @@ from qualytics_ci.api import settings
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, QualyticsCIError
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.render import markdown as md
+from qualytics_ci.render.fit import Doc
 
 Command = Callable[[list[str]], int]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -72,7 +75,7 @@ def in_action_words(err: QualyticsCIError, folder: str = "") -> QualyticsCIError
 def run_cli_command(argv: list[str]) -> int:
     """Run one CLI command in-process; user errors propagate with file and line."""
     try:
-        args = cli.build_parser().parse_args(argv)
+        args = cli.parse_args(argv)
     except SystemExit as exc:
         raise QualyticsCIError(f"invalid arguments for `qualytics-ci {' '.join(argv[:1])}`"
                                ) from exc
@@ -103,7 +106,7 @@ class Action:
     def context(self) -> md.Context:
         event = load_event(self.env.get("GITHUB_EVENT_PATH"))
         i = self.inputs
-        folder = "" if i.command == "promote" else i.input
+        folder = "" if i.command == "promote" and not declares_promotions(i) else i.input
         return md.Context(title="qualytics-ci", folder=folder, run_url=run_url(self.env),
                           sha=commit_sha(self.env, event), repo_url=repository_url(self.env),
                           dry_run=i.direction == "import" and i.command == "plan")
@@ -171,9 +174,27 @@ class Action:
         for name, value in outputs.items():
             write_output(name, value, self.env.get("GITHUB_OUTPUT"))
         self.runner.log(result.headline)
+        self._annotate_promotions(result)
         self._comment(comment_text)
+        self._merged_comment(result_sections(result, ctx))
         if self.inputs.command == "drift" and self.inputs.drift_issue and result.plan:
             self._drift_issue(result, ctx)
+
+    def _annotate_promotions(self, result: Result) -> None:
+        """A warning at its line in promotions.yaml for each promotion the plan could not
+        preview (it would most likely fail on merge)."""
+        for item in result.promotions.items if result.promotions else ():
+            if item.error is not None:
+                ref = item.promotion
+                self.runner.warning(f"promotion {ref.name!r} cannot be previewed: "
+                                    f"{item.error.text()}",
+                                    file=self._annotation_file(ref.file), line=ref.line,
+                                    title="qualytics-ci")
+
+    def _merged_comment(self, doc: Doc) -> None:
+        """After a push that imported or promoted: the results on the merged pull request."""
+        merged.comment_results(self.inputs, self.env, self.runner, self._api, doc,
+                               self.context())
 
     def _relative(self, path: Path) -> str:
         try:
@@ -202,7 +223,7 @@ class Action:
                                 "comment; the job summary has the result", title="qualytics-ci")
             return
         if number is None:
-            if mode == "always":
+            if mode == "always" and not merged.applies(self.inputs, self.env):
                 self.runner.notice("comment: always, but this run has no pull request to "
                                    "comment on", title="qualytics-ci")
             return
@@ -271,6 +292,7 @@ class Action:
         write_output("summary", md.comment(doc, ctx).text, self.env.get("GITHUB_OUTPUT"))
         if self.inputs.comment != "never":
             self._comment(md.comment(doc, ctx, marker=marker(self.inputs.comment_key)).text)
+        self._merged_comment(doc)
         return exc.exit_code or EXIT_ERROR
 
     def _annotation_file(self, file: str | None) -> str | None:

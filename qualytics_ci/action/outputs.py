@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qualytics_ci.action.github import marker
-from qualytics_ci.action.inputs import Inputs
+from qualytics_ci.action.inputs import Inputs, declares_promotions
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL
 from qualytics_ci.render import markdown as md
+from qualytics_ci.render import promotions_markdown as pmd
 from qualytics_ci.render.fit import Doc
 from qualytics_ci.results import from_json
 from qualytics_ci.results.config import Action, ImportReport, Plan
 from qualytics_ci.results.promote import PromotePreview, PromoteReport
+from qualytics_ci.results.promotions import (
+    PromotionsPreview,
+    PromotionsReport,
+    promotions_preview_from_json,
+    promotions_report_from_json,
+)
 
 OUTPUT_NAMES = ("created", "updated", "archived", "unchanged", "failed", "has-changes", "drift",
                 "plan-digest", "operation-id", "report", "summary")
@@ -33,6 +41,8 @@ class Result:
     preview: PromotePreview | None = None
     in_sync: int | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    promotions: PromotionsPreview | None = None  # promotions.yaml previewed (plan, dry run)
+    promotions_run: PromotionsReport | None = None  # promotions.yaml run
 
 
 def _flag(value: bool) -> str:
@@ -56,6 +66,8 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
     if command == "promote" and code not in (EXIT_OK, EXIT_PARTIAL) and not report.exists():
         return Result(command, code, f"qualytics-ci promote exited {code}", outputs=out)
     data = from_json.read(report)
+    if declares_promotions(inputs):
+        return _declared_result(inputs, code, report, data, out)
     if command == "promote" and inputs.dry_run:
         preview = from_json.promote_preview_from_json(data)
         c = preview.summary
@@ -106,12 +118,39 @@ def result_from_report(inputs: Inputs, code: int, report: Path) -> Result:
     if isinstance(adopted, dict) and (adopted.get("written") or adopted.get("removed")):
         headline += (f" Adopted into the folder: {len(adopted.get('written') or [])} file(s) "
                      f"written, {len(adopted.get('removed') or [])} removed.")
+    previews = promotions_preview_from_json(data.get("promotions"))
+    if previews.items:
+        headline += " " + previews.headline()
     return Result(command, code, headline, plan=plan, report=report, drift=drift,
-                  in_sync=in_sync, outputs=out)
+                  in_sync=in_sync, outputs=out, promotions=previews)
+
+
+def _declared_result(inputs: Inputs, code: int, report: Path, data: dict[str, Any],
+                     out: dict[str, str]) -> Result:
+    """``promote`` of the promotions in promotions.yaml: previewed or run."""
+    if inputs.dry_run:
+        previews = promotions_preview_from_json(data.get("promotions"))
+        c = {a: previews.count(a) for a in ("create", "update", "skip", "fail")}
+        out.update({"created": str(c["create"]), "updated": str(c["update"]),
+                    "unchanged": str(c["skip"]), "failed": str(c["fail"]),
+                    "has-changes": _flag(c["create"] + c["update"] > 0)})
+        return Result("promote", code, previews.headline(), report=report, outputs=out,
+                      promotions=previews)
+    ran = promotions_report_from_json(data)
+    out.update({"created": str(ran.count("created")), "updated": str(ran.count("updated")),
+                "unchanged": str(ran.count("skipped")), "failed": str(ran.count("failed")),
+                "has-changes": _flag(ran.count("created") + ran.count("updated") > 0),
+                "operation-id": ",".join(str(i) for i in ran.operation_ids)})
+    return Result("promote", code, ran.headline(), report=report, outputs=out,
+                  promotions_run=ran)
 
 
 def sections(result: Result, ctx: md.Context) -> Doc:
-    """The markdown document for ``result``."""
+    """The markdown document for ``result`` (a plan's with its declared promotions)."""
+    if result.promotions_run is not None:
+        return pmd.promotions_report_doc(result.promotions_run, ctx)
+    if result.promotions is not None and result.plan is None:
+        return pmd.promotions_preview_doc(result.promotions, ctx)
     if result.imported is not None:
         return md.import_sections(result.imported, ctx)
     if result.preview is not None:
@@ -121,7 +160,7 @@ def sections(result: Result, ctx: md.Context) -> Doc:
     if result.plan is not None:
         if result.command == "drift":
             return md.drift_sections(result.plan, ctx, result.in_sync)
-        return md.plan_sections(result.plan, ctx)
+        return pmd.with_promotions(md.plan_sections(result.plan, ctx), result.promotions)
     return Doc(md.header(ctx, result.command, result.headline, icon="✅"))
 
 

@@ -12,12 +12,14 @@ import sys
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.cli import promotions
 from qualytics_ci.cli.files import check_output_files, write_output
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.validate import describe, validate_folder
 from qualytics_ci.progress import Progress
+from qualytics_ci.render.promotions_terminal import render_promotions_preview
 from qualytics_ci.render.terminal import render_drift, render_plan, render_report
 from qualytics_ci.results.config import ImportReport
 
@@ -93,15 +95,19 @@ def plan_cmd(args: argparse.Namespace) -> int:
                                     prune=args.prune,
                                     allow_mass_archive=args.allow_mass_archive,
                                     progress=progress)
+        previews = promotions.preview_declared(client, prepared.promotions)
     _warn(prepared.warnings)
+    promotions.warn_unpreviewable(previews)
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings,
                       dry_run=bool(getattr(args, "dry_run", False))), end="")
+    if previews.items:
+        print("\n" + render_promotions_preview(previews), end="")
     print(f"Plan options: {plan.options.line()}")
     print(f"Plan digest: {plan.digest}")
     for path, option in _outputs(args):
         if path:  # import --dry-run --report: the plan
-            write_output(path, plan.to_json(), option)
+            write_output(path, promotions.plan_json(plan, previews), option)
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK

@@ -114,12 +114,16 @@ def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
 
 
 def _promote_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--type", dest="promote_type", required=True,
-                   choices=["checks", "fields", "tables", "files"], help="what to promote")
-    p.add_argument("--from", dest="source", required=True, metavar="DATASTORE[/CONTAINER]",
-                   help="where the entities come from (name or id)")
-    p.add_argument("--to", dest="destination", required=True, metavar="DATASTORE[/CONTAINER]",
-                   help="where they go (name or id)")
+    p.add_argument("--input", "-i", metavar="DIR",
+                   help="run every promotion DIR/promotions.yaml declares, one after another "
+                        "(instead of --type, --from and --to)")
+    p.add_argument("--type", dest="promote_type",
+                   choices=["checks", "fields", "tables", "files"],
+                   help="what to promote (required unless --input)")
+    p.add_argument("--from", dest="source", metavar="DATASTORE[/CONTAINER]",
+                   help="where the entities come from (name or id; required unless --input)")
+    p.add_argument("--to", dest="destination", metavar="DATASTORE[/CONTAINER]",
+                   help="where they go (name or id; required unless --input)")
     p.add_argument("--ids", help="comma list of source entity ids")
     p.add_argument("--tags", help="comma list of source tags")
     p.add_argument("--additional-tags", help="comma list of tags added at the destination")
@@ -134,7 +138,27 @@ def _promote_options(p: argparse.ArgumentParser) -> None:
                    help="write the promote report (with --dry-run: the preview) as JSON")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# promote's options that each promotion of promotions.yaml states for itself
+PER_PROMOTION = (("promote_type", "--type"), ("source", "--from"), ("destination", "--to"),
+                 ("ids", "--ids"), ("tags", "--tags"), ("additional_tags", "--additional-tags"),
+                 ("active", "--active"), ("mapping", "--mapping"), ("no_wait", "--no-wait"))
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """A usage error the parser alone cannot see: ``promote`` needs ``--type``, ``--from``
+    and ``--to``, or ``--input DIR`` and none of the options its promotions state."""
+    if args.command != "promote":
+        return None
+    if args.input:
+        given = [flag for attr, flag in PER_PROMOTION if getattr(args, attr, None)]
+        return (f"{', '.join(given)} cannot be combined with --input: each promotion states "
+                "its own in DIR/promotions.yaml" if given else None)
+    missing = [flag for attr, flag in PER_PROMOTION[:3] if not getattr(args, attr, None)]
+    return (f"the following arguments are required: {', '.join(missing)} (or --input DIR, "
+            "to run the promotions DIR/promotions.yaml declares)" if missing else None)
+
+
+def build_parser() -> Parser:
     """The full argument parser (also used to document the CLI)."""
     parser = Parser(
         prog="qualytics-ci", parents=[common_options(suppress=False)],
@@ -219,11 +243,22 @@ def _handler(command: str) -> Handler:
     return handler
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; a usage error (the parser's, or :func:`usage_problem`'s)
+    exits 1 with the command's usage line."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = usage_problem(args)
+    if problem:
+        parser.chosen(args).error(problem)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (usage errors and ``--help`` too)."""
     with pipe_safe():
         try:
-            args = build_parser().parse_args(argv)
+            args = parse_args(argv)
         except SystemExit as exc:
             return exit_code(exc)
         return _run(args)

@@ -11,6 +11,7 @@ from qualytics_ci import secrets
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
 from qualytics_ci.cli.files import check_output_file, guarded
+from qualytics_ci.cli.promotions import run_declared
 from qualytics_ci.errors import EXIT_OK
 from qualytics_ci.progress import Progress
 from qualytics_ci.promote.report import build_report, exit_code
@@ -56,7 +57,9 @@ def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    """``qualytics-ci promote``."""
+    """``qualytics-ci promote``: one promote, or (``--input DIR``) every declared one."""
+    if getattr(args, "input", None):  # the parser saw to it that nothing else is given
+        return run_declared(args)
     options = options_from_args(args)
     check_options(options)
     check_output_file(args.report, "--report")

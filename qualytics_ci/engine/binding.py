@@ -28,11 +28,15 @@ def target_url(base_url: str) -> str:
     return f"{scheme}://{host}{port}{parts.path.rstrip('/')}"
 
 
-def folder_part(config: Config, scope: Scope) -> str:
+def folder_part(config: Config, scope: Scope, promotions: str = "") -> str:
     """The folder's digest part: every entity in scope as read (variables unresolved, so
-    the part does not depend on secrets), with its file."""
+    the part does not depend on secrets), with its file, and ``promotions``, the hash of
+    the promotions ``promotions.yaml`` declares (``""``: none, and the part is that of the
+    entities alone)."""
     rows = sorted(([e.kind, *e.key[1:], e.file, e.body] for e in config.entities()
                    if scope.covers(e)), key=lambda r: [str(x) for x in r[:-1]])
+    if promotions:
+        return code({"entities": rows, "promotions": promotions}, FOLDER_DIGITS)
     return code(rows, FOLDER_DIGITS)
 
 

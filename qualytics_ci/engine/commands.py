@@ -31,6 +31,7 @@ from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult
 from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
+from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
@@ -52,6 +53,7 @@ class Prepared:
     options: PlanOptions = field(default_factory=PlanOptions)
     resolved: Mapping[Key, Body] = field(default_factory=dict)
     unset: frozenset[str] = frozenset()  # variables not set: their values are not compared
+    promotions: tuple[Promotion, ...] = ()  # declared in promotions.yaml, in order
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
@@ -101,7 +103,10 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                          archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
-    folder_digest = folder_part(config, scope)
+    declared, _ = read_promotions(folder)  # valid: load_folder raised on any error
+    # The declared promotions are part of the folder: merge runs what was reviewed.
+    promotions = promotions_digest(declared)
+    folder_digest = folder_part(config, scope, promotions)
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
     resolved, unset = variables.resolve(in_scope, env)
@@ -112,9 +117,9 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     planned = build_plan(config, target, scope, resolved=resolved, prune=options.prune,
                          unset=unset)
     plan = replace(planned.plan, options=options, target=target_url(client.base_url),
-                   folder_digest=folder_digest)
+                   folder_digest=folder_digest, promotions_digest=promotions)
     return Prepared(config, target, scope, replace(planned, plan=plan), tuple(warnings),
-                    options, resolved, unset)
+                    options, resolved, unset, declared)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,

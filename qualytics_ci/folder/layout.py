@@ -14,6 +14,7 @@ from pathlib import Path
 from qualytics_ci.errors import QualyticsCIError
 
 SETTINGS_FILE = "qualytics-ci.yaml"
+PROMOTIONS_FILE = "promotions.yaml"  # promotions as code (folder.promotions)
 LAYOUT_DIRS = ("connections", "datastores")
 EXPECTED = (f"expected connections/ and datastores/ (or {SETTINGS_FILE}) at its root")
 HINT = ("pass --input the folder that holds connections/ and datastores/, or export into "

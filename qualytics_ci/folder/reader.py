@@ -14,7 +14,7 @@ from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import managed, overrides, yamlio
-from qualytics_ci.folder.layout import SETTINGS_FILE
+from qualytics_ci.folder.layout import PROMOTIONS_FILE, SETTINGS_FILE
 from qualytics_ci.folder.model import (
     UID_KEY,
     Check,
@@ -33,13 +33,17 @@ from qualytics_ci.progress import SILENT, Progress
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 OVERRIDES_DIR = "overrides"
+# Files at the folder's root that are not entities, read by their own modules
+# (folder.settings, folder.promotions).
+ROOT_FILES = (SETTINGS_FILE, PROMOTIONS_FILE)
 
 
 
 def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]], list[str]]:
     """``(relative path, is a symbolic link)`` of every YAML file, in path order, and the
     linked directories, which are not entered. Hidden entries are skipped, and so are
-    ``overrides/`` and the settings file at the root when ``skip_overrides``."""
+    ``overrides/``, the settings file and ``promotions.yaml`` at the root when
+    ``skip_overrides``."""
     found: list[tuple[str, bool]] = []
     linked_dirs: list[str] = []
 
@@ -48,8 +52,8 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
             rel = prefix + entry.name
-            if entry.name.startswith(".") or (skip_overrides
-                                              and rel in (OVERRIDES_DIR, SETTINGS_FILE)):
+            if entry.name.startswith(".") or (skip_overrides and rel in (OVERRIDES_DIR,
+                                                                        *ROOT_FILES)):
                 continue
             link = entry.is_symlink()
             if entry.is_dir(follow_symlinks=False):

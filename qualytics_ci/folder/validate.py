@@ -17,6 +17,7 @@ from qualytics_ci.folder import variables
 from qualytics_ci.folder.layout import HINT, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
+from qualytics_ci.folder.promotions_refs import promotion_issues
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
@@ -195,7 +196,8 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
 def validate_folder(root: str | Path, env: Mapping[str, str], environment: str | None = None,
                     *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
     """Read and validate a folder: the config and every issue (errors and warnings), those
-    of its settings file first. ``environment`` None: the settings file's, if any.
+    of its settings file first, those of its ``promotions.yaml`` last. ``environment``
+    None: the settings file's, if any.
 
     A folder without the layout's root, or one holding no entity at all, raises."""
     require_config_folder(root)
@@ -210,7 +212,7 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
                                                              for i in issues):
         raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
                                "container or check file", hint=HINT)
-    return config, [*issues, *validate_config(config, env)]
+    return config, [*issues, *validate_config(config, env), *promotion_issues(root, config)]
 
 
 def describe(issues: list[Issue]) -> str:

@@ -115,6 +115,14 @@ class Caller:
                                        "and its teams")
 
 
+def not_asked(api: PromoteAPI, why: str) -> Caller:
+    """A caller whose permission is not read (no request): every check says it was not
+    checked, and why (a plan's token is not the one its promotions run with)."""
+    caller = Caller(api)
+    caller._unknown = _unchecked(why)
+    return caller
+
+
 def check_permission(api: PromoteAPI, source: Ref, destination: Ref) -> PermissionCheck:
     """Ask the API (read-only) whether the caller may promote between the two datastores."""
     return Caller(api).check(source, destination)

@@ -7,12 +7,24 @@ that changes something, and the ``POST /operations/run`` body.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from qualytics_ci.api.types import ResultKind
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.results.promote_kinds import (
+    CLI,
+    DFS_TYPES,
+    RULES,
+    Problem,
+    endpoint_problem,
+    request_problems,
+    same_problem,
+    split_endpoint,
+    store_problem,
+)
+from qualytics_ci.results.promote_kinds import store_kind as store_kind
 
 
 @dataclass(frozen=True)
@@ -31,23 +43,34 @@ class PromoteKind:
     store: str | None = None  # required store type of both datastores
 
 
+def _kind(name: str, operation_type: str, entity_type: str, results_path: ResultKind,
+          ids_key: str | None, tags_key: str | None, additional_tags_key: str) -> PromoteKind:
+    rule = RULES[name]  # the shared rules (results.promote_kinds) say what moves between what
+    return PromoteKind(name, operation_type, entity_type, results_path, rule.noun, ids_key,
+                       tags_key, additional_tags_key, rule.container_level, rule.store)
+
+
 KINDS: dict[str, PromoteKind] = {
     k.name: k
     for k in (
-        PromoteKind("checks", "promote_quality_check", "quality_check", "quality-checks",
-                    "quality check", "check_ids", "check_tags", "check_additional_tags", True),
-        PromoteKind("fields", "promote_computed_field", "computed_field", "fields",
-                    "computed field", "computed_field_ids", "computed_field_tags",
-                    "computed_field_additional_tags", True),
-        PromoteKind("tables", "promote_computed_table", "computed_table", "containers",
-                    "computed table", "container_ids", "container_tags",
-                    "container_additional_tags", False, "jdbc"),
-        PromoteKind("files", "promote_computed_file", "computed_file", "containers",
-                    "computed file", None, None, "container_additional_tags", False, "dfs"),
+        _kind("checks", "promote_quality_check", "quality_check", "quality-checks",
+              "check_ids", "check_tags", "check_additional_tags"),
+        _kind("fields", "promote_computed_field", "computed_field", "fields",
+              "computed_field_ids", "computed_field_tags", "computed_field_additional_tags"),
+        _kind("tables", "promote_computed_table", "computed_table", "containers",
+              "container_ids", "container_tags", "container_additional_tags"),
+        _kind("files", "promote_computed_file", "computed_file", "containers",
+              None, None, "container_additional_tags"),
     )
 }
 
-DFS_TYPES = frozenset({"s3", "gcs", "abfs", "abfss", "hdfs", "dfs", "local", "sftp"})
+__all__ = ["DFS_TYPES", "KINDS", "Endpoint", "PromoteKind", "PromoteOptions", "Ref",
+           "ResolvedPromote", "build_body", "check_options", "check_resolved",
+           "check_store_types", "parse_ids", "parse_mappings", "split_list", "store_kind"]
+
+
+def _raise(problem: Problem) -> None:
+    raise QualyticsCIError(problem.message, hint=problem.hint)
 
 
 @dataclass(frozen=True)
@@ -59,14 +82,14 @@ class Endpoint:
 
     @classmethod
     def parse(cls, text: str, flag: str) -> Endpoint:
-        datastore, sep, container = text.strip().partition("/")
-        datastore, container = datastore.strip(), container.strip()
-        if not datastore or (sep and not container):
-            raise QualyticsCIError(
-                f"{flag} {text!r} is not DATASTORE or DATASTORE/CONTAINER",
-                hint=f"e.g. {flag} warehouse-dev/orders (names or ids)",
-            )
-        return cls(datastore, container or None)
+        parts = split_endpoint(text)
+        if parts is None:
+            key = "to" if flag == "--to" else "from"
+            problem = endpoint_problem(text, key, CLI)
+            assert problem is not None
+            raise QualyticsCIError(problem.message.replace(CLI.of(key), flag, 1),
+                                   hint=problem.hint)
+        return cls(*parts)
 
     def __str__(self) -> str:
         return f"{self.datastore}/{self.container}" if self.container else self.datastore
@@ -124,52 +147,17 @@ def parse_mappings(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 
 def check_options(options: PromoteOptions) -> tuple[Endpoint, Endpoint]:
-    """Everything that can be checked before looking anything up; returns the
-    parsed endpoints."""
-    if options.kind not in KINDS:
-        raise QualyticsCIError(f"unknown promote type {options.kind!r}",
-                               hint="use one of: " + ", ".join(KINDS))
-    spec = options.spec
-    src = Endpoint.parse(options.source, "--from")
-    dst = Endpoint.parse(options.destination, "--to")
-    if options.ids and options.tags:
-        raise QualyticsCIError(
-            "--ids and --tags are mutually exclusive",
-            hint=f"select {spec.noun}s either by id or by tag, not both",
-        )
-    if spec.container_level:
-        for end, flag in ((src, "--from"), (dst, "--to")):
-            if end.container is None:
-                raise QualyticsCIError(
-                    f"{flag} {end} names no container: {spec.noun}s are promoted "
-                    "from one container to another",
-                    hint=f"use {flag} DATASTORE/CONTAINER",
-                )
-    else:
-        for end, flag in ((src, "--from"), (dst, "--to")):
-            if end.container is not None:
-                what = "--mapping" if spec.name == "files" else "--ids or --tags"
-                raise QualyticsCIError(
-                    f"{flag} {end}: {spec.noun}s are promoted between datastores, "
-                    "so give a datastore only",
-                    hint=f"select {spec.noun}s with {what}",
-                )
-    if spec.name == "files":
-        if not options.mappings:
-            raise QualyticsCIError(
-                "computed files need an explicit mapping to destination file patterns",
-                hint="add --mapping SOURCE_COMPUTED_FILE=DESTINATION_FILE_PATTERN (repeatable)",
-            )
-        if options.ids or options.tags:
-            raise QualyticsCIError("--ids and --tags do not apply to computed files",
-                                   hint="the --mapping list selects the files to promote")
-    elif options.mappings:
-        raise QualyticsCIError("--mapping applies only to --type files")
-    if options.active and spec.name != "checks":
-        raise QualyticsCIError("--active applies only to --type checks")
+    """Everything that can be checked before looking anything up (the rules shared with
+    ``promotions.yaml``, :mod:`qualytics_ci.results.promote_kinds`); returns the parsed
+    endpoints."""
+    problems = request_problems(options.kind, options.source, options.destination,
+                                ids=bool(options.ids), tags=bool(options.tags),
+                                mappings=bool(options.mappings), active=options.active)
+    if problems:
+        _raise(problems[0])
     if options.timeout <= 0:
         raise QualyticsCIError("--timeout must be positive")
-    return src, dst
+    return Endpoint.parse(options.source, "--from"), Endpoint.parse(options.destination, "--to")
 
 
 @dataclass(frozen=True)
@@ -212,32 +200,12 @@ def _label(datastore: Ref, container: Ref | None) -> str:
     return f"{datastore.name}/{container.name}" if container else datastore.name
 
 
-def store_kind(datastore: Mapping[str, Any]) -> str:
-    """``jdbc``, ``dfs`` or ``""`` (unknown) for a datastore as the API returns it."""
-    store = str(datastore.get("store_type") or "").lower()
-    if store in ("jdbc", "dfs"):
-        return store
-    connection = datastore.get("connection")
-    ctype = str(datastore.get("type") or "").lower()
-    if not ctype and isinstance(connection, Mapping):
-        ctype = str(connection.get("type") or "").lower()
-    if not ctype:
-        return ""
-    return "dfs" if ctype in DFS_TYPES else "jdbc"
-
-
 def check_store_types(spec: PromoteKind, source: Ref, destination: Ref) -> None:
     """Computed tables move between JDBC datastores, computed files between DFS ones."""
-    if not spec.store:
-        return
-    for ref, flag in ((source, "--from"), (destination, "--to")):
-        if ref.type and ref.type != spec.store:
-            raise QualyticsCIError(
-                f"{flag} {ref.name} is a {ref.type.upper()} datastore, but {spec.noun}s "
-                f"are promoted between {spec.store.upper()} datastores",
-                hint=("computed tables live on JDBC (database) datastores, computed files "
-                      "on DFS (file storage) datastores"),
-            )
+    for ref, key in ((source, "from"), (destination, "to")):
+        problem = store_problem(RULES[spec.name], ref.name, ref.type, key)
+        if problem is not None:
+            _raise(problem)
 
 
 def check_resolved(resolved: ResolvedPromote) -> None:
@@ -250,10 +218,7 @@ def check_resolved(resolved: ResolvedPromote) -> None:
     else:
         same = resolved.source_datastore.id == resolved.destination_datastore.id
     if same:
-        raise QualyticsCIError(
-            f"source and destination must be different (both are {resolved.source_label})",
-            hint="promote copies definitions from one place to another; pick another --to",
-        )
+        _raise(same_problem(resolved.source_label))
     check_store_types(spec, resolved.source_datastore, resolved.destination_datastore)
     for src, _dst in resolved.mappings:
         if src.type and src.type != "computed_file":

@@ -36,7 +36,7 @@ PREVIEW_TABLE_HEAD = ("| action | source | source id | destination id | detail |
                       "|---|---|---:|---:|---|\n")
 
 
-def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+def label(table: dict[str, tuple[str, str]], key: str) -> str:
     icon, word = table.get(key, ("", key))
     return f"{icon}&nbsp;{text(word)}" if icon else text(word)
 
@@ -66,7 +66,7 @@ def report_intro(report: PromoteReport) -> str:
 def report_row(e: PromoteEntity) -> str:
     """One entity's table row; a message keeps its lines."""
     dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
-    return (f"| {_label(RESULTS, e.result)} | {text(e.source_name)} | "
+    return (f"| {label(RESULTS, e.result)} | {text(e.source_name)} | "
             f"{e.source_entity_id} | {dest} | {lines(e.message)} |\n")
 
 
@@ -98,7 +98,7 @@ def preview_row(e: PreviewEntity) -> str:
         detail = "<br>".join(f"{code(f.path)}: {text(diffs.value(f.before))} → "
                              f"{text(diffs.value(f.after))}" for f in e.fields)
     dest = "" if e.destination_entity_id is None else str(e.destination_entity_id)
-    return (f"| {_label(PREVIEW_ACTIONS, e.action)} | {text(e.source_name)} | "
+    return (f"| {label(PREVIEW_ACTIONS, e.action)} | {text(e.source_name)} | "
             f"{e.source_entity_id} | {dest} | {detail} |\n")
 
 

@@ -92,12 +92,15 @@ class Change:
 @dataclass(frozen=True)
 class Plan:
     """Every entity in scope and what an import would do to it, with what it was made from:
-    the options, the target's normalised URL and the folder's digest part."""
+    the options, the target's normalised URL and the folder's digest part (which covers
+    the declared promotions too; ``promotions_digest`` is their own hash, ``""`` for none,
+    shown in the JSON)."""
 
     changes: tuple[Change, ...]
     options: PlanOptions = field(default_factory=PlanOptions)
     target: str = ""
     folder_digest: str = ""
+    promotions_digest: str = ""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -140,6 +143,7 @@ class Plan:
             "target": self.target,
             "digests": self.parts.to_json(),
             "changes": [c.to_json() for c in self.changes],
+            "promotions_digest": self.promotions_digest,
         }
 
 

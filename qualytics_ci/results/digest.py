@@ -2,10 +2,11 @@
 
 A plan's digest is four parts joined by ``-``, each from the SHA-256 of canonical
 JSON: the options (two hex digits per option, in :data:`OPTION_NAMES` order), the
-target (8: its normalised URL), the folder (8: the entities in scope as read) and the
-changes (16). Equal plans made the same way have equal digests; when an import's
-digest differs from the reviewed one, comparing the parts says what differs, from the
-digest string alone (see docs/reports.md).
+target (8: its normalised URL), the folder (8: the entities in scope as read, and the
+promotions ``promotions.yaml`` declares) and the changes (16). Equal plans made the
+same way have equal digests; when an import's digest differs from the reviewed one,
+comparing the parts says what differs, from the digest string alone (see
+docs/reports.md).
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def differences(expected: DigestParts, actual: DigestParts, options: PlanOptions
         out.append(f"target differs: this run is against {target or 'another deployment'}, "
                    "the plan was made against another")
     if expected.folder != actual.folder:
-        out.append("folder differs: the folder's entities in scope changed since the plan")
+        out.append("folder differs: the folder's entities in scope or its declared promotions "
+                   "changed since the plan")
     if not out and expected.changes != actual.changes:
         out.append("the target changed since the plan: the same folder and options now "
                    "plan other changes")

@@ -83,7 +83,8 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 options=PlanOptions.from_json(options if isinstance(options, Mapping) else None),
                 target=str(data.get("target") or ""),
                 folder_digest=str(digests.get("folder") or "")
-                if isinstance(digests, Mapping) else "")
+                if isinstance(digests, Mapping) else "",
+                promotions_digest=str(data.get("promotions_digest") or ""))
 
 
 # A drift item's state, as the import that would repair it.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qualytics_ci.action.inputs import Inputs, cli_argv
 from qualytics_ci.action.main import Action
 from qualytics_ci.action.runner import Runner, parse_output_file
 from qualytics_ci.errors import QualyticsCIError
@@ -84,3 +85,13 @@ def test_bad_inputs_are_user_errors(tmp_path: Path, name: str, value: str,
     out = io.StringIO()
     code = Action(make_env(tmp_path, **{name: value}), Runner(out), lambda argv: 0).main()
     assert code == 1 and message in out.getvalue()
+
+
+def test_promote_without_type_from_and_to_runs_the_declared_promotions() -> None:
+    declared = Inputs(direction="promote", input="cfg", dry_run=True, timeout=60)
+    assert cli_argv(declared, "r.json") == ["promote", "--input", "cfg", "--dry-run",
+                                            "--timeout", "60", "--report", "r.json"]
+    with pytest.raises(QualyticsCIError, match=r"input\(s\) tags, active apply to one promote"):
+        cli_argv(Inputs(direction="promote", tags="pii", active=True), "r.json")
+    with pytest.raises(QualyticsCIError, match=r"needs the input\(s\) to"):
+        cli_argv(Inputs(direction="promote", promote_type="checks", source="a"), "r.json")

@@ -66,3 +66,25 @@ def test_drift_issue_opened_updated_and_closed(github_stub: GitHubStub) -> None:
     assert gh.sync_drift_issue("prod", drifted=False, title="t", body="gone") == "closed"
     states = sorted((i["body"].splitlines()[0], i["state"]) for i in issues)
     assert states == [(marker("drift:other"), "open"), (marker("drift:prod"), "closed")]
+
+
+def test_the_merged_pull_request_of_a_pushed_commit(github_stub: GitHubStub) -> None:
+    merge, squash, head = "a1" * 20, "b2" * 20, "c3" * 20
+    github_stub.add_pull(7, merge_commit_sha=merge, commits=(head,))
+    github_stub.add_pull(8, merge_commit_sha=squash, base="release")
+    github_stub.add_pull(9, merge_commit_sha=None, commits=(head,))  # still open
+    gh = api(github_stub)
+    assert gh.merged_pull_request(merge, "main") == 7
+    assert gh.merged_pull_request(squash, "main") == 8  # its merge commit, whatever the base
+    assert gh.merged_pull_request(head, "main") == 7  # a commit of the merged PR: same base
+    assert gh.merged_pull_request(head, "release") is None  # open PRs never count
+    assert gh.merged_pull_request("d4" * 20, "main") is None  # pushed without a pull request
+    assert ("GET", f"/repos/acme/dq/commits/{merge}/pulls") in github_stub.state.requests
+
+
+def test_a_failed_pull_request_look_up_is_a_warning() -> None:
+    out = io.StringIO()
+    unreachable = GitHubAPI("ghs_stubtoken123", "acme/dq", "http://127.0.0.1:9", Runner(out))
+    assert unreachable.merged_pull_request("e5" * 20, "main") is None
+    assert out.getvalue().startswith("::warning title=qualytics-ci::could not find the pull "
+                                     "request of commit e5e5e5e5e5e5")

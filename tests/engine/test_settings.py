@@ -132,7 +132,8 @@ def test_the_parts_say_what_differs_and_survive_the_json() -> None:
         "made against another"]
     other_folder = Plan((change,), plan.options, plan.target, "2" * 8)
     assert differences(parts, other_folder.parts, plan.options, plan.target) == [
-        "folder differs: the folder's entities in scope changed since the plan"]
+        "folder differs: the folder's entities in scope or its declared promotions changed "
+        "since the plan"]
     moved = Plan((Change("check", "a", "unchanged", "ds", "t", "a"),), plan.options,
                  plan.target, "1" * 8)
     assert differences(parts, moved.parts, plan.options, plan.target) == [
