@@ -101,6 +101,9 @@ class Plan:
     target: str = ""
     folder_digest: str = ""
     promotions_digest: str = ""
+    # the digest as the plan's maker computed it, for a plan read back from its JSON: the
+    # JSON's values are redacted, so computing it again could give another digest
+    recorded_digest: str = ""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -117,6 +120,9 @@ class Plan:
     @cached_property
     def parts(self) -> DigestParts:
         """The digest's parts: options, target, folder, changes (sorted by identity)."""
+        recorded = DigestParts.parse(self.recorded_digest) if self.recorded_digest else None
+        if recorded is not None:
+            return recorded
         body = [c.to_json() for c in sorted(self.changes, key=lambda c: c.key)]
         return parts_of(self.options, self.target, self.folder_digest, body)
 

@@ -84,7 +84,8 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 target=str(data.get("target") or ""),
                 folder_digest=str(digests.get("folder") or "")
                 if isinstance(digests, Mapping) else "",
-                promotions_digest=str(data.get("promotions_digest") or ""))
+                promotions_digest=str(data.get("promotions_digest") or ""),
+                recorded_digest=str(data.get("digest") or ""))
 
 
 # A drift item's state, as the import that would repair it.
