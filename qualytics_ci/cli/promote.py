@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from qualytics_ci import secrets
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
-from qualytics_ci.cli.files import check_output_file, guarded
+from qualytics_ci.cli.files import check_output_file, write_output
 from qualytics_ci.cli.promotions import run_declared
 from qualytics_ci.errors import EXIT_OK
 from qualytics_ci.progress import Progress
@@ -50,10 +48,9 @@ def options_from_args(args: argparse.Namespace) -> PromoteOptions:
 
 
 def write_report(path: str, report: PromoteReport | PromotePreview) -> None:
-    """The report (or a dry run's preview) as JSON (secrets redacted)."""
-    text = json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
-    guarded(lambda: Path(path).write_text(secrets.redact(text), encoding="utf-8"), path,
-            "--report")
+    """The report (or a dry run's preview) as JSON, the way every command writes one
+    (secrets redacted, missing parent folders created)."""
+    write_output(path, report.to_json(), "--report")
 
 
 def run_cli(args: argparse.Namespace) -> int:

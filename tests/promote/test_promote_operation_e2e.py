@@ -177,3 +177,12 @@ def test_progress_goes_to_stderr_unless_quiet(sandbox: RunningSandbox,
     assert "/10" not in captured.out
     assert main(["--quiet", *argv]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_report_goes_into_a_folder_that_does_not_exist_yet(sandbox: RunningSandbox,
+                                                               tmp_path: Path) -> None:
+    """As docs/reports.md promises for every --json/--report: missing parents are made,
+    and the file is written even though the promote ran first."""
+    report = tmp_path / "reports" / "promote" / "r.json"
+    assert promote(sandbox, *ORDERS, "--report", str(report)) == 0
+    assert json.loads(report.read_text())["result"] == "success"
