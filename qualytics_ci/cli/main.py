@@ -25,7 +25,7 @@ from qualytics_ci.cli.usage import (
     positive_int,
 )
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
-from qualytics_ci.results.config import KIND_ORDER
+from qualytics_ci.folder.jsonschema import KINDS as SCHEMA_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -229,7 +229,7 @@ def build_parser() -> Parser:
     p = command("schema", "print the JSON Schema of a kind of file, or write them all "
                           "(editors check the folder's files as you type)")
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--kind", choices=KIND_ORDER,
+    what.add_argument("--kind", choices=SCHEMA_KINDS,
                       help="print the JSON Schema of this kind's files on stdout")
     what.add_argument("--output", "-o", metavar="DIR",
                       help="write every kind's schema as DIR/<kind>.json (created when "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qualytics_ci.errors import EXIT_OK, QualyticsCIError
 from qualytics_ci.folder import jsonschema
-from qualytics_ci.results.config import Kind
+from qualytics_ci.folder.jsonschema import SchemaKind
 
 _HINT = "give --output a folder you can write to"
 
@@ -52,7 +52,7 @@ def _replace(path: Path, data: bytes) -> None:
 def schema_cmd(args: argparse.Namespace) -> int:
     """``schema --kind KIND`` prints one schema; ``schema --output DIR`` writes them all."""
     if args.kind:
-        kind: Kind = args.kind
+        kind: SchemaKind = args.kind
         print(jsonschema.schema_text(kind), end="")
         return EXIT_OK
     written, unchanged = write_schemas(args.output)

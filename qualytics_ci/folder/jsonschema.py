@@ -23,9 +23,10 @@ result is plain data, the same bytes for the same tables.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.promotions_schema import promotion_schema
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop, Rule
 from qualytics_ci.folder.schema import ANY, BOOL, INT, KEYS, LIST, MAP, NAME_LISTS, NUM, STR
 from qualytics_ci.folder.validate import CONTAINER_REQUIRES, JOIN_WITH_SOURCES_REQUIRES
@@ -34,7 +35,9 @@ from qualytics_ci.results.config import KIND_ORDER, Kind
 Schema = dict[str, Any]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS: tuple[Kind, ...] = KIND_ORDER
+# promotions.yaml is not an entity kind, but a file of the folder with a schema too
+SchemaKind = Kind | Literal["promotion"]
+KINDS: tuple[SchemaKind, ...] = (*KIND_ORDER, "promotion")
 _JSON_TYPE = {STR: "string", INT: "integer", NUM: "number", BOOL: "boolean", LIST: "array",
               MAP: "object"}
 _TITLES: dict[Kind, str] = {
@@ -189,8 +192,12 @@ def _datastore(doc: Schema) -> None:
                     {"required": ["connection_id"]}]
 
 
-def schema(kind: Kind) -> Schema:
-    """The JSON Schema of a file of ``kind``."""
+def schema(kind: SchemaKind) -> Schema:
+    """The JSON Schema of a file of ``kind`` (or, for ``promotion``, of promotions.yaml)."""
+    if kind == "promotion":
+        return {"$schema": DIALECT, "title": "qualytics-ci: promotions.yaml",
+                "$comment": "written by `qualytics-ci schema --kind promotion`; regenerate "
+                            "it rather than edit it", **promotion_schema()}
     doc: Schema = {"$schema": DIALECT, "title": f"qualytics-ci: {_TITLES[kind]}",
                    "$comment": f"written by `qualytics-ci schema --kind {kind}`; "
                                "regenerate it rather than edit it",
@@ -202,7 +209,7 @@ def schema(kind: Kind) -> Schema:
     return doc
 
 
-def schema_text(kind: Kind) -> str:
+def schema_text(kind: SchemaKind) -> str:
     """:func:`schema` as the text written: JSON indented by two, a list of plain values on
     one line, one trailing newline."""
     return _dump(schema(kind), "") + "\n"
@@ -218,5 +225,5 @@ def _dump(value: Any, indent: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def file_name(kind: Kind) -> str:
+def file_name(kind: SchemaKind) -> str:
     return f"{kind}.json"

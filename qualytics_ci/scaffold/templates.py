@@ -32,6 +32,7 @@ SCHEMA_FILES: dict[str, tuple[str, ...]] = {
     "container": ("datastores/*/containers/*/_container",),
     "computed_field": ("datastores/*/containers/*/computed_fields/*",),
     "check": ("datastores/*/checks/*/*",),
+    "promotion": ("promotions",),
 }
 _REFERENCE = re.compile(r"\$\{\{\s*(vars|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 

@@ -24,7 +24,7 @@ from qualytics_ci.scaffold import templates
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_WORKFLOWS = ROOT / "docs" / "workflows"
 SCHEMAS = {f".qualytics/schemas/{kind}.json" for kind in
-           ("connection", "datastore", "container", "computed_field", "check")}
+           ("connection", "datastore", "container", "computed_field", "check", "promotion")}
 EXPECTED = {"qualytics-config/", ".github/workflows/pr-plan.yml",
             ".github/workflows/deploy-on-merge.yml", ".github/workflows/nightly-drift.yml",
             ".pre-commit-config.yaml", ".vscode/settings.json", "README.md", *SCHEMAS}
@@ -65,7 +65,7 @@ def test_init_writes_a_repository_that_validates_and_says_what_to_set(
     code, out, err = run("init", str(repo))
     assert code == 0, err
     assert reported(out, "wrote") == EXPECTED
-    assert "12 written, 0 appended, 0 kept." in out
+    assert "13 written, 0 appended, 0 kept." in out
     # the workflows are docs/workflows' own files
     for name in templates.WORKFLOWS:
         assert (repo / ".github/workflows" / name).read_bytes() == \
@@ -97,8 +97,7 @@ def test_init_writes_a_repository_that_validates_and_says_what_to_set(
 def test_editor_settings_map_every_file_of_the_folder_to_one_schema(repo: Path) -> None:
     run("init", str(repo))
     schemas = json.loads((repo / ".vscode/settings.json").read_text())["yaml.schemas"]
-    assert set(schemas) == {f"./.qualytics/schemas/{kind}.json" for kind in
-                            ("connection", "datastore", "container", "computed_field", "check")}
+    assert set(schemas) == {f"./{rel}" for rel in SCHEMAS}
     config, _ = validate_folder(repo / "qualytics-config", {})
     for entity in config.entities():
         path = PurePosixPath("qualytics-config", str(entity.file))
@@ -130,7 +129,7 @@ def test_init_again_overwrites_nothing_and_reports_everything_kept(repo: Path) -
     code, out, _err = run("init", str(repo))
     assert code == 0
     assert reported(out, "kept") == EXPECTED and not reported(out, "wrote")
-    assert "0 written, 0 appended, 12 kept." in out
+    assert "0 written, 0 appended, 13 kept." in out
     assert snapshot(repo) == before
 
 
