@@ -28,6 +28,8 @@ class QualyticsCIError(Exception):
         file: str | None = None,
         line: int | None = None,
         exit_code: int = EXIT_ERROR,
+        code: str | None = None,
+        errors: tuple[QualyticsCIError, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -35,6 +37,8 @@ class QualyticsCIError(Exception):
         self.file = file
         self.line = line
         self.exit_code = exit_code
+        self.code = code  # what kind of problem, for callers that treat some differently
+        self.errors = errors  # one error per problem when this one lists several
 
     def __str__(self) -> str:
         where = ""

@@ -44,7 +44,6 @@ from qualytics_ci.render.fit import Doc
 
 Command = Callable[[list[str]], int]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-UNSET = re.compile(r"^(variables? .+? not set)(?: \(environment or \.env\))?(?:; .*)?$", re.S)
 UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
               "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
 
@@ -60,16 +59,12 @@ def in_action_words(err: QualyticsCIError, folder: str = "") -> QualyticsCIError
     message, hint = err.message, err.hint
     if folder and folder not in (".", "./"):
         message = FOLDER_PATH.sub(lambda m: f"{folder.rstrip('/')}/{m.group(1)}", message)
-    found = UNSET.match(message)
-    if found:
-        message, hint = found.group(1), UNSET_HINT
+    if err.code == "unset_variable":
+        hint = UNSET_HINT
     if (message, hint) == (err.message, err.hint):
         return err
-    out = QualyticsCIError(message, file=err.file, line=err.line, hint=hint,
-                           exit_code=err.exit_code)
-    if hasattr(err, "errors"):
-        out.errors = err.errors  # type: ignore[attr-defined]
-    return out
+    return QualyticsCIError(message, file=err.file, line=err.line, hint=hint,
+                            exit_code=err.exit_code, code=err.code, errors=err.errors)
 
 
 def run_cli_command(argv: list[str]) -> int:
@@ -266,7 +261,7 @@ class Action:
     def _fail(self, exc: QualyticsCIError) -> int:
         folder = self.inputs.input
         exc = in_action_words(exc, folder)
-        errors = [in_action_words(e, folder) for e in getattr(exc, "errors", ())
+        errors = [in_action_words(e, folder) for e in exc.errors
                   if isinstance(e, QualyticsCIError)]
         if not errors and exc.file:  # a problem in the folder: there may be more of them
             errors = self._folder_errors()

@@ -142,7 +142,7 @@ def run_import(client: Client, folder: str | Path, *, include: str | None = None
                             for_import=True)
     if p.unset:
         raise QualyticsCIError(f"variables {', '.join(sorted(p.unset))} not set; "
-                               "nothing was applied")
+                               "nothing was applied", code="unset_variable")
     plan = p.planned.plan
     if expect_plan is not None:
         require_expected(plan, expect_plan)

@@ -45,11 +45,12 @@ def raise_if_errors(issues: Iterable[Issue]) -> None:
     if len(errors) > 1:
         text = f"{len(errors)} errors in the folder:\n" + "\n".join(
             "  " + str(i).removeprefix("error: ") for i in errors)
-    exc = QualyticsCIError(text, file=first.file, line=first.line)
+    codes = {i.code for i in errors}
     # One error per problem, for callers that annotate each (the GitHub Action).
-    exc.errors = [QualyticsCIError(i.message, file=i.file, line=i.line)  # type: ignore[attr-defined]
-                  for i in errors]
-    raise exc
+    raise QualyticsCIError(text, file=first.file, line=first.line,
+                           code=first.code if len(codes) == 1 else None,
+                           errors=tuple(QualyticsCIError(i.message, file=i.file, line=i.line,
+                                                         code=i.code) for i in errors))
 
 
 STR = "string"

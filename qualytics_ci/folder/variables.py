@@ -230,8 +230,7 @@ def missing(config: Config, env: Mapping[str, str]) -> list[Issue]:
 
 def required(connections: Iterable[Connection], env: Mapping[str, str]) -> list[Issue]:
     """An error per connection file an import would send with an unset variable."""
-    return [_unset_issue(conn, unset, "error", " (environment or .env); import sends the "
-                                               "connection with its value")
+    return [_unset_issue(conn, unset, "error", "; import sends the connection with its value")
             for conn in connections if (unset := unset_in(conn, env))]
 
 

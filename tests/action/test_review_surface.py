@@ -196,7 +196,8 @@ def test_folder_errors_are_listed_once_with_repository_paths_and_action_hints(
     run = act(ws, sandbox, github_stub, "import", **{"dry-run": "false"})
     assert run.code == 1
     s = run.summary
-    assert "**variable NOT\\_SET\\_PW not set**" in s and "environment or .env" not in s
+    assert "**variable NOT\\_SET\\_PW not set; import sends the connection with its value**" in s
+    assert "environment or .env" not in s and "job's environment" not in s  # the CLI's hint
     assert "In `qualytics-config/connections/warehouse_prod_db.yaml:6`." in s
     assert "give it in the step's `env:`" in s and "named by the `env-file` input" in s
 

@@ -74,8 +74,9 @@ def test_unset_variable_is_a_warning_naming_variable_and_file() -> None:
     (empty,) = validate_config(Config.of([conn]), {"DB_PASSWORD": ""})
     assert empty.message == issue.message  # empty, as a missing CI secret expands, is unset
     (error,) = required([conn], {})
-    assert error.level == "error" and error.message.startswith(
-        "variable DB_PASSWORD not set (environment or .env)")
+    assert error.level == "error" and error.code == "unset_variable"
+    assert error.message == ("variable DB_PASSWORD not set; import sends the connection "
+                             "with its value")
 
 
 def test_resolved_values_are_registered_as_secrets() -> None:
