@@ -63,12 +63,9 @@ def render_promote_report(report: PromoteReport, *, max_rows: int = MAX_ROWS) ->
     return "\n".join(lines) + "\n"
 
 
-def render_promote_preview(preview: PromotePreview, *, max_rows: int = MAX_ROWS) -> str:
-    """The dry run: request, expected per-entity outcome, what is certain and what
-    is estimated."""
-    lines = [f"Promote preview ({preview.type}): {preview.source} -> {preview.destination}",
-             "Request that would be sent: POST /api/operations/run "
-             + json.dumps(preview.request, sort_keys=True), ""]
+def preview_table(preview: PromotePreview, max_rows: int = MAX_ROWS,
+                  indent: str = "  ") -> list[str]:
+    """Every selected entity's expected outcome, failures first, at most ``max_rows``."""
     entities = preview.failures_first()
     rows = [("ACTION", "SOURCE", "SOURCE ID", "DEST ID", "DETAIL")]
     for e in entities[:max_rows]:
@@ -79,12 +76,19 @@ def render_promote_preview(preview: PromotePreview, *, max_rows: int = MAX_ROWS)
                      str(e.source_entity_id),
                      "-" if e.destination_entity_id is None else str(e.destination_entity_id),
                      detail))
-    if len(rows) > 1:
-        lines.extend(table(rows))
-    else:
-        lines.append("  (nothing selected on the source)")
+    lines = table(rows, indent) if len(rows) > 1 else [indent + "(nothing selected on the source)"]
     if len(entities) > max_rows:
-        lines.append(f"  ... and {len(entities) - max_rows} more")
+        lines.append(f"{indent}... and {len(entities) - max_rows} more")
+    return lines
+
+
+def render_promote_preview(preview: PromotePreview, *, max_rows: int = MAX_ROWS) -> str:
+    """The dry run: request, expected per-entity outcome, what is certain and what
+    is estimated."""
+    lines = [f"Promote preview ({preview.type}): {preview.source} -> {preview.destination}",
+             "Request that would be sent: POST /api/operations/run "
+             + json.dumps(preview.request, sort_keys=True), ""]
+    lines += preview_table(preview, max_rows)
     lines += ["", preview.headline(), "", "Certain:"]
     lines += [f"  - {text}" for text in preview.certain]
     lines.append("Estimated:")

@@ -4,13 +4,7 @@
 from __future__ import annotations
 
 from qualytics_ci import secrets
-from qualytics_ci.render.promote_terminal import (
-    ACTION_MARK,
-    MAX_ROWS,
-    change_text,
-    render_promote_report,
-    table,
-)
+from qualytics_ci.render.promote_terminal import MAX_ROWS, preview_table, render_promote_report
 from qualytics_ci.results.promote import PromotePreview
 from qualytics_ci.results.promotions import PromotionRef, PromotionsPreview, PromotionsReport
 
@@ -22,20 +16,7 @@ def _title(ref: PromotionRef) -> str:
 
 
 def _preview_rows(preview: PromotePreview, max_rows: int) -> list[str]:
-    entities = preview.failures_first()
-    rows = [("ACTION", "SOURCE", "SOURCE ID", "DEST ID", "DETAIL")]
-    for e in entities[:max_rows]:
-        detail = e.reason or ""
-        if e.fields:
-            detail = "; ".join(change_text(f.path, f.before, f.after) for f in e.fields)
-        rows.append((f"{ACTION_MARK[e.action]} {e.action}", e.source_name,
-                     str(e.source_entity_id),
-                     "-" if e.destination_entity_id is None else str(e.destination_entity_id),
-                     detail))
-    lines = table(rows, INDENT) if len(rows) > 1 else [INDENT + "(nothing selected on the source)"]
-    if len(entities) > max_rows:
-        lines.append(f"{INDENT}... and {len(entities) - max_rows} more")
-    return lines
+    return preview_table(preview, max_rows, INDENT)
 
 
 def render_promotions_preview(previews: PromotionsPreview, *, max_rows: int = MAX_ROWS) -> str:
