@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shlex
 import tempfile
 from collections.abc import Sequence
@@ -18,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder.variables import REFERENCE
 
 TARGET = "warehouse-staging"
-PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
 def _step(title: str) -> None:
@@ -73,7 +72,7 @@ def _write(path: Path, doc: dict[str, Any]) -> None:
 def _set_secrets(folder: Path) -> None:
     """Give every `${VAR}` of the exported connections a value, as CI secrets would."""
     for path in sorted(folder.glob("connections/*.yaml")):
-        for name in sorted(set(PLACEHOLDER.findall(path.read_text(encoding="utf-8")))):
+        for name in sorted(set(REFERENCE.findall(path.read_text(encoding="utf-8")))):
             os.environ.setdefault(name, "sandbox-accepts-any-secret")
             print(f"export {name}=...    # placeholder in {path.relative_to(folder)}")
 

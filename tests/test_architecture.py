@@ -31,7 +31,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "scaffold": BASE | {"results", "folder", "api", "engine"},
     "cli": BASE | CORE | {"scaffold"},
     "action": BASE | CORE | {"cli"},
-    "demo": BASE | {"api", "cli", "sandbox"},
+    "demo": BASE | {"api", "cli", "folder", "sandbox"},
     "__main__": BASE | {"cli"},
     "sandbox": frozenset({"__init__", "errors"}),
 }

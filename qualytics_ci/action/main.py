@@ -39,11 +39,11 @@ from qualytics_ci.action.runner import (
 from qualytics_ci.api import settings
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, QualyticsCIError
 from qualytics_ci.folder.validate import validate_folder
+from qualytics_ci.folder.variables import REFERENCE
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Doc
 
 Command = Callable[[list[str]], int]
-VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
               "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
 
@@ -139,7 +139,7 @@ class Action:
                     text = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
-                for name in VAR_REF.findall(text):
+                for name in REFERENCE.findall(text):
                     registry.register(os.environ.get(name))
 
     def _run(self) -> Result:

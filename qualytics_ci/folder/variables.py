@@ -37,6 +37,10 @@ from qualytics_ci.results.config import FieldChange
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INNER = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^$]*))?")
 _NEEDS_ESCAPE = re.compile(r"\$(?=[${A-Za-z_])")
+# Every variable a raw text names, ``${NAME}`` or ``${NAME:-default}``, even in a file too
+# broken to parse: for masking values up front and listing what to set, where finding too
+# many names is harmless and missing one is not.
+REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^$}]*)?\}")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ written and kept.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,10 +20,9 @@ from qualytics_ci.api.client import Client
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import jsonschema
+from qualytics_ci.folder.variables import REFERENCE
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.scaffold import templates as t
-
-VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass
@@ -119,7 +117,7 @@ def _readme(root: Path, report: InitReport) -> None:
 def _folder_secrets(root: Path) -> list[str]:
     names: set[str] = set()
     for path in (root / t.CONFIG_DIR).glob("connections/*.y*ml"):
-        names.update(VAR_REF.findall(path.read_text(encoding="utf-8", errors="replace")))
+        names.update(REFERENCE.findall(path.read_text(encoding="utf-8", errors="replace")))
     return sorted(names)
 
 
