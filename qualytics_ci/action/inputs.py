@@ -12,9 +12,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
-from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.errors import QualyticsCIError, did_you_mean
 
 Direction = Literal["export", "validate", "plan", "import", "promote", "drift"]
 CommentMode = Literal["auto", "always", "never"]
@@ -115,21 +115,26 @@ class _Reader:
         return tuple(x.strip() for x in re.split(r"[,\n]", self.text(name)) if x.strip())
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
-        value = self.text(name, default)
-        if value not in allowed:
-            raise QualyticsCIError(f"input `{name}` must be one of {', '.join(allowed)}, "
-                                   f"not {value!r}")
-        return value
+        return one_of(name, self.text(name, default), allowed)
+
+
+Choice = TypeVar("Choice", bound=str)
+
+
+def one_of(name: str, value: str, allowed: tuple[Choice, ...]) -> Choice:
+    """``value`` when ``allowed`` has it; else an error naming the input and the nearest."""
+    if value in allowed:
+        return allowed[allowed.index(value)]
+    near = did_you_mean(value, allowed)
+    raise QualyticsCIError(f"input `{name}` must be one of {', '.join(allowed)}, not {value!r}"
+                           + (f" ({near})" if near else ""))
 
 
 def read_inputs(env: Mapping[str, str] | None = None) -> Inputs:
     """The inputs from the environment (``os.environ`` by default)."""
     env = os.environ if env is None else env
     r = _Reader(env)
-    direction = r.text("direction", "plan")
-    if direction not in DIRECTIONS:
-        raise QualyticsCIError(f"input `direction` must be one of {', '.join(DIRECTIONS)}, "
-                               f"not {direction!r}")
+    direction = one_of("direction", r.text("direction", "plan"), DIRECTIONS)
     on_pr = env.get("GITHUB_EVENT_NAME", "") in PR_EVENTS
     concurrency = r.number("concurrency", int)
     return Inputs(

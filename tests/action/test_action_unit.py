@@ -77,6 +77,7 @@ def test_a_bug_is_reported_without_secrets(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("INPUT_DIRECTION", "apply", "input `direction` must be one of"),
+    ("INPUT_DIRECTION", "plna", "not 'plna' (did you mean 'plan'?)"),
     ("INPUT_COMMENT", "sometimes", "input `comment` must be one of"),
     ("INPUT_CONCURRENCY", "many", "input `concurrency` must be a number"),
 ])
