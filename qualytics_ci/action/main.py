@@ -38,12 +38,15 @@ from qualytics_ci.action.runner import (
 )
 from qualytics_ci.api import settings
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, QualyticsCIError
+from qualytics_ci.folder.layout import NOT_A_CONFIG_FOLDER
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.folder.variables import REFERENCE
 from qualytics_ci.render import markdown as md
 from qualytics_ci.render.fit import Doc
 
 Command = Callable[[list[str]], int]
+FOLDER_HINT = ("set the step's `input:` to the folder that holds connections/ and datastores/ "
+               "(relative to the repository), or export into a new one first")
 UNSET_HINT = ("in the workflow, give it in the step's `env:` (a secret as "
               "`NAME: ${{ secrets.NAME }}`), or in a dotenv file named by the `env-file` input")
 
@@ -61,6 +64,8 @@ def in_action_words(err: QualyticsCIError, folder: str = "") -> QualyticsCIError
         message = FOLDER_PATH.sub(lambda m: f"{folder.rstrip('/')}/{m.group(1)}", message)
     if err.code == "unset_variable":
         hint = UNSET_HINT
+    elif err.code == NOT_A_CONFIG_FOLDER:
+        hint = FOLDER_HINT
     if (message, hint) == (err.message, err.hint):
         return err
     return QualyticsCIError(message, file=err.file, line=err.line, hint=hint,

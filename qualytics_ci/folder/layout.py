@@ -17,6 +17,7 @@ SETTINGS_FILE = "qualytics-ci.yaml"
 PROMOTIONS_FILE = "promotions.yaml"  # promotions as code (folder.promotions)
 LAYOUT_DIRS = ("connections", "datastores")
 EXPECTED = (f"expected connections/ and datastores/ (or {SETTINGS_FILE}) at its root")
+NOT_A_CONFIG_FOLDER = "not_a_config_folder"  # the code of the errors below
 HINT = ("pass --input the folder that holds connections/ and datastores/, or export into "
         "a new one first: qualytics-ci export --output DIR")
 ANCESTORS = 4  # how far up a suggestion is looked for
@@ -80,10 +81,11 @@ def require_config_folder(root: str | Path) -> None:
     if not given.exists():
         guess = _siblings(given) or _upwards(given)
         raise QualyticsCIError(f"folder {shown} does not exist{_did_you_mean(guess)}",
-                               hint=HINT)
+                               hint=HINT, code=NOT_A_CONFIG_FOLDER)
     if not given.is_dir():
         raise QualyticsCIError(f"{shown} is a file, not a config folder: {EXPECTED}"
-                               f"{_did_you_mean(_upwards(given))}", hint=HINT)
+                               f"{_did_you_mean(_upwards(given))}", hint=HINT,
+                               code=NOT_A_CONFIG_FOLDER)
     if looks_like_config(given):
         return
     try:
@@ -92,4 +94,5 @@ def require_config_folder(root: str | Path) -> None:
         raise QualyticsCIError(f"cannot read folder {shown} ({exc.strerror})") from None
     what = "is empty" if empty else "does not look like a config folder"
     guess = _upwards(given) or _downwards(given)
-    raise QualyticsCIError(f"{shown} {what}: {EXPECTED}{_did_you_mean(guess)}", hint=HINT)
+    raise QualyticsCIError(f"{shown} {what}: {EXPECTED}{_did_you_mean(guess)}", hint=HINT,
+                           code=NOT_A_CONFIG_FOLDER)

@@ -14,7 +14,7 @@ from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.layout import HINT, require_config_folder
+from qualytics_ci.folder.layout import HINT, NOT_A_CONFIG_FOLDER, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.promotions_refs import promotion_issues
@@ -211,7 +211,8 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
     if not any(True for _ in config.entities()) and not any(i.level == "error"
                                                              for i in issues):
         raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
-                               "container or check file", hint=HINT)
+                               "container or check file", hint=HINT,
+                               code=NOT_A_CONFIG_FOLDER)
     return config, [*issues, *validate_config(config, env), *promotion_issues(root, config)]
 
 

@@ -43,9 +43,9 @@ def test_an_input_one_level_too_deep_fails_with_an_annotation(
         assert errors == ["::error title=qualytics-ci::qualytics-config/datastores does not "
                           "look like a config folder: expected connections/ and datastores/ "
                           "(or qualytics-ci.yaml) at its root; did you mean qualytics-config? "
-                          "(hint: pass --input the folder that holds connections/ and "
-                          "datastores/, or export into a new one first: qualytics-ci export "
-                          "--output DIR)"], direction
+                          "(hint: set the step's `input:` to the folder that holds "
+                          "connections/ and datastores/ (relative to the repository), or "
+                          "export into a new one first)"], direction
         assert "did you mean qualytics-config?" in run.summary
         assert "No changes" not in run.summary and "No drift" not in run.summary
     assert last_seq(sandbox) == before  # nothing was read from the target
