@@ -37,7 +37,7 @@ from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.adopt import Adoption
-from qualytics_ci.results.config import DriftReport, ImportReport, Plan
+from qualytics_ci.results.config import DriftReport, ImportReport, Note, Plan
 from qualytics_ci.results.digest import PlanOptions
 
 
@@ -116,8 +116,11 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
         raise_if_errors(variables.required(in_scope.connections, env))
     planned = build_plan(config, target, scope, resolved=resolved, prune=options.prune,
                          unset=unset)
+    shown = (*(Note(w.message, w.file, w.line) for w in warnings),
+             *(Note(w) for w in planned.warnings))
     plan = replace(planned.plan, options=options, target=target_url(client.base_url),
-                   folder_digest=folder_digest, promotions_digest=promotions)
+                   folder_digest=folder_digest, promotions_digest=promotions,
+                   warnings=tuple(shown))
     return Prepared(config, target, scope, replace(planned, plan=plan), tuple(warnings),
                     options, resolved, unset, declared)
 

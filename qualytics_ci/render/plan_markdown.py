@@ -29,7 +29,7 @@ from qualytics_ci.render.document import (
     sign_html,
 )
 from qualytics_ci.render.fit import Doc, Entry
-from qualytics_ci.results.config import KIND_ORDER, Change, Plan
+from qualytics_ci.results.config import KIND_ORDER, Change, Note, Plan
 
 ALWAYS = ("create", "update", "archive", "unchanged")
 DRIFT_ALWAYS = ("create", "update", "archive")
@@ -96,6 +96,20 @@ def _entries(changes: Sequence[Change], ctx: Context, *, label: Any, brief: Any,
     return out
 
 
+def _warnings(warnings: tuple[Note, ...], ctx: Context) -> str:
+    """The plan's warnings, folded: they change nothing, but a reviewer should see them."""
+    if not warnings:
+        return ""
+    noun = "warning" if len(warnings) == 1 else "warnings"
+    items = []
+    for w in warnings:
+        where = ctx.repo_path(w.file) + (f":{w.line}" if w.line else "") if w.file else ""
+        items.append(f"- {code(where, table=False)}: {text(w.message)}\n" if where
+                     else f"- {text(w.message)}\n")
+    return (f"<details><summary>⚠️ {len(warnings)} {noun}</summary>\n\n{''.join(items)}"
+            "\n</details>\n\n")
+
+
 def plan_sections(plan: Plan, ctx: Context) -> Doc:
     """A plan: headline, archive warning, counts per kind, archives, then every change."""
     changes = list(plan.changes)
@@ -106,6 +120,7 @@ def plan_sections(plan: Plan, ctx: Context) -> Doc:
     head = header(ctx, "plan", plan.headline(), digest=plan.digest, extra=extra)
     if warning:
         head += f"⚠️ **{text(warning[0].upper() + warning[1:])}** (listed below).\n\n"
+    head += _warnings(plan.warnings, ctx)
     if not plan.has_changes:
         lead = "No changes: the target already matches the folder.\n\n"
         return Doc(head, lead)

@@ -29,6 +29,19 @@ SENSITIVE = "(sensitive)"
 
 
 @dataclass(frozen=True)
+class Note:
+    """A warning that goes with a result: where (a folder-relative file and line, when it
+    has one) and what."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
 class FieldChange:
     """One changed value: a dotted ``path`` such as ``properties.max``.
 
@@ -104,6 +117,9 @@ class Plan:
     # the digest as the plan's maker computed it, for a plan read back from its JSON: the
     # JSON's values are redacted, so computing it again could give another digest
     recorded_digest: str = ""
+    # what a reviewer should know that changes nothing (a variable needed only at import,
+    # a key the API manages): shown with the plan, not part of its digest
+    warnings: tuple[Note, ...] = ()
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -150,6 +166,7 @@ class Plan:
             "digests": self.parts.to_json(),
             "changes": [c.to_json() for c in self.changes],
             "promotions_digest": self.promotions_digest,
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
 

@@ -21,6 +21,7 @@ from qualytics_ci.results.config import (
     FieldChange,
     ImportReport,
     Kind,
+    Note,
     Outcome,
     Plan,
 )
@@ -85,7 +86,16 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 folder_digest=str(digests.get("folder") or "")
                 if isinstance(digests, Mapping) else "",
                 promotions_digest=str(data.get("promotions_digest") or ""),
-                recorded_digest=str(data.get("digest") or ""))
+                recorded_digest=str(data.get("digest") or ""),
+                warnings=tuple(_note(w) for w in data.get("warnings") or ()))
+
+
+def _note(data: Any) -> Note:
+    if not isinstance(data, Mapping):
+        return Note(str(data))
+    line = data.get("line")
+    return Note(str(data.get("message") or ""), data.get("file") or None,
+                line if isinstance(line, int) else None)
 
 
 # A drift item's state, as the import that would repair it.

@@ -65,7 +65,12 @@ def test_a_pull_request_plans_with_a_reporter_token_and_the_deploy_needs_the_pas
     assert plan.outputs["updated"] == "1"
     assert ("connections/warehouse_prod_db.yaml:6: variable WAREHOUSE_PROD_DB_PASSWORD not set: "
             "needed at import") in plan.stdout + plan.stderr
-    assert "~ properties.max: 50000 → 75000" in github_stub.comments_on(7)[0]["body"]
+    comment = github_stub.comments_on(7)[0]["body"]
+    assert "~ properties.max: 50000 → 75000" in comment
+    # the reviewer sees what the deploy will need, with the file as the repository names it
+    assert "<summary>⚠️ 1 warning</summary>" in comment
+    assert ("- `qualytics-config/connections/warehouse_prod_db.yaml:6`: variable "
+            "WAREHOUSE\\_PROD\\_DB\\_PASSWORD not set: needed at import") in comment
 
     before = last_seq(sandbox)
     refused = act(ws, sandbox, github_stub, "import", token="manager", comment="never",
