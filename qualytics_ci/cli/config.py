@@ -85,16 +85,22 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str | None, str]]:
     return [(args.json_file, "--json"), (getattr(args, "report", None), "--report")]
 
 
+def _prepare(client: Client, args: argparse.Namespace, progress: Progress, *,
+             for_import: bool = False) -> commands.Prepared:
+    """What plan and import both read, from the same flags (the settings file fills the
+    rest), so that the reviewed plan is the one applied."""
+    return commands.prepare(client, args.input, include=args.include, datastores=args.datastore,
+                            environment=_environment(args), prune=args.prune,
+                            allow_mass_archive=args.allow_mass_archive, progress=progress,
+                            for_import=for_import)
+
+
 def plan_cmd(args: argparse.Namespace) -> int:
     """``plan`` (and ``import --dry-run``): show what an import would change."""
     check_output_files(_outputs(args))
     progress = _progress(args)
     with _client(args, progress) as client:
-        prepared = commands.prepare(client, args.input, include=args.include,
-                                    datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune,
-                                    allow_mass_archive=args.allow_mass_archive,
-                                    progress=progress)
+        prepared = _prepare(client, args, progress)
         previews = promotions.preview_declared(client, prepared.promotions)
     _warn(prepared.warnings)
     promotions.warn_unpreviewable(previews)
@@ -130,11 +136,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     check_output_files(_outputs(args))
     progress = _progress(args)
     with _client(args, progress) as client:
-        prepared = commands.prepare(client, args.input, include=args.include,
-                                    datastores=args.datastore, environment=_environment(args),
-                                    prune=args.prune,
-                                    allow_mass_archive=args.allow_mass_archive,
-                                    progress=progress, for_import=True)
+        prepared = _prepare(client, args, progress, for_import=True)
         _warn(prepared.warnings)
         plan = prepared.planned.plan
         print(render_plan(plan, warnings=prepared.planned.warnings), end="")
