@@ -193,6 +193,22 @@ def _duplicates(target: TargetState, scope: Scope, wanted: set[Key]) -> list[Ste
     return sorted(out, key=lambda s: (s.change.datastore or "", s.current_id or 0))
 
 
+def _exported_dirs(target: TargetState) -> dict[tuple[str, str], str]:
+    """``(datastore, containers/<dir>) -> container`` as export names the directories of
+    the target's computed fields (its own rule, replayed: collisions included)."""
+    tables: dict[str, list[str]] = {}
+    for ds, name in target.container_ids:
+        tables.setdefault(ds, []).append(name)
+    config = Config.of([*target.config.datastores, *target.config.containers,
+                        *target.config.computed_fields])
+    out: dict[tuple[str, str], str] = {}
+    for rel, entity in layout(config, tables).items():
+        parts = rel.split("/")
+        if entity.kind == "computed_field" and len(parts) == 6:
+            out[(entity.datastore, parts[3])] = entity.container
+    return out
+
+
 def adopt_container_names(desired: Config, target: TargetState) -> Config:
     """Computed fields of catalog tables name their container by directory only (the
     platform CLI's layout): the directory is the table's name, its hashed name
@@ -204,12 +220,19 @@ def adopt_container_names(desired: Config, target: TargetState) -> Config:
     for ds, name in target.container_ids:
         by_dir.setdefault((ds, hashed_stem(name)), []).append(name)
         by_slug.setdefault((ds, slug(name)), []).append(name)
+    exported: dict[tuple[str, str], str] | None = None
     changed = False
     fields = []
     for f in desired.computed_fields:
         key = (f.datastore, f.container)
-        found = by_dir.get(key) or by_slug.get(key, [])
-        if key not in computed and key not in target.container_ids and len(found) == 1:
+        if key in computed or key in target.container_ids:
+            fields.append(f)
+            continue
+        if exported is None:
+            exported = _exported_dirs(target)
+        found = ([exported[key]] if key in exported else
+                 by_dir.get(key) or by_slug.get(key, []))
+        if len(found) == 1:
             f = replace(f, container=found[0])
             changed = True
         fields.append(f)

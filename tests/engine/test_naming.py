@@ -169,3 +169,29 @@ def test_any_names_export_read_and_plan_with_no_change(state: TargetState) -> No
         plan = build_plan(config, state, Scope(frozenset(KIND_ORDER), frozenset({ds}))).plan
         assert not plan.has_changes, [c for c in plan.changes if c.action != "unchanged"]
         assert plan.count("unchanged") == len(list(state.config.entities()))
+
+
+def test_a_table_named_like_anothers_hashed_directory_still_plans_with_no_change(
+        tmp_path: Path) -> None:
+    """`Orders` and `ORDERS` slug alike, so `Orders`'s computed fields get the hashed
+    directory; a third table is named exactly that directory, so `Orders` gets it with
+    `_2`. Reading the export back must still find `Orders` (found by hypothesis)."""
+    ds = "00"
+    tables = ["Orders", "ORDERS", hashed_stem("Orders")]
+    def field(ident: int, name: str, container: int) -> dict[str, object]:
+        return {"id": ident, "name": name, "transformation_type": "cleanedEntityName",
+                "source_fields": [], "properties": {}, "additional_metadata": None,
+                "container_id": container}
+    state = build_state(
+        connections=[apidata.connection(name="0")],
+        datastores=[{**apidata.datastore(name=ds), "teams": []}],
+        containers={ds: [apidata.table(100 + i, t) for i, t in enumerate(tables)]},
+        fields={100: [field(500, "0", 100)], 102: [field(501, "x", 102)]},
+        checks={ds: []}, archived={})
+    write_export(tmp_path, state, frozenset(KIND_ORDER), [ds], all_datastores=True)
+    assert (tmp_path / f"datastores/00/containers/{hashed_stem('Orders')}_2").is_dir()
+    config, issues = read_folder(tmp_path)
+    assert [i for i in issues if i.level == "error"] == []
+    config = adopt_container_names(config, state)
+    plan = build_plan(config, state, Scope(frozenset(KIND_ORDER), frozenset({ds}))).plan
+    assert not plan.has_changes
