@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from qualytics_ci import __version__, secrets
+from qualytics_ci.cli.process import tune_gc
 from qualytics_ci.cli.streams import pipe_safe
 from qualytics_ci.cli.usage import (
     Parser,
@@ -291,4 +292,5 @@ def _run(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    tune_gc()
     sys.exit(main())
