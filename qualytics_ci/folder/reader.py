@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError
@@ -47,7 +47,7 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
     found: list[tuple[str, bool]] = []
     linked_dirs: list[str] = []
 
-    def walk(directory: Path, prefix: str) -> None:
+    def walk(directory: str | Path, prefix: str) -> None:
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
@@ -57,7 +57,7 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
                 continue
             link = entry.is_symlink()
             if entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path), rel + "/")
+                walk(entry.path, rel + "/")
             elif entry.name.endswith((".yaml", ".yml")) and (link or entry.is_file()):
                 found.append((rel, link))
             elif link and entry.is_dir():
@@ -70,13 +70,14 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
 def read_text(root: Path, rel: str, *, link: bool = True) -> str:
     """The text of ``root/rel``: refuses symlinks out of ``root``, huge and non-UTF-8 files.
     ``link=False`` says the file is known not to be a symbolic link (no resolving)."""
-    path = root / rel
+    path = os.path.join(root, rel)  # a string: a path object per file costs more than the read
     if link:
+        linked = Path(path)
         try:
-            real = path.resolve(strict=True)
+            real = linked.resolve(strict=True)
         except (OSError, RuntimeError):
             raise QualyticsCIError("cannot read file (broken link?)", file=rel) from None
-        if path.is_symlink() and not real.is_relative_to(root.resolve()):
+        if linked.is_symlink() and not real.is_relative_to(root.resolve()):
             raise QualyticsCIError("symbolic link points outside the folder; refusing to read "
                                    "it", file=rel)
     try:
@@ -139,9 +140,16 @@ def read_folder(root: str | Path, env: str | None = None, *,
     return build(docs, issues), issues
 
 
+def _stem(name: str) -> str:
+    """A file name without its last suffix (``a.b.yaml`` -> ``a.b``), as PurePosixPath's
+    ``stem`` reads it, without making a path object per file."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _classify(rel: str) -> tuple[str, tuple[str, ...]] | None:
-    parts = PurePosixPath(rel).parts
-    stem = PurePosixPath(rel).stem
+    parts = rel.split("/")
+    stem = _stem(parts[-1])
     if len(parts) == 2 and parts[0] == "connections":
         return "connection", ()
     if len(parts) < 3 or parts[0] != "datastores":
@@ -227,6 +235,6 @@ def _entity(kind: str, dirs: tuple[str, ...], body: dict[str, Any], rel: str,
         container_doc = _doc(docs, f"datastores/{dirs[0]}/containers/{dirs[1]}/_container")
         return ComputedField(name=name, body=body, datastore=datastore,
                              container=_name_of(container_doc, dirs[1]), file=rel, lines=lines)
-    return Check(name=PurePosixPath(rel).stem, body=body, datastore=datastore,
+    return Check(name=_stem(rel.rsplit("/", 1)[-1]), body=body, datastore=datastore,
                  container=str(body.get("container", "")), uid=check_uid(body), file=rel,
                  lines=lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError, did_you_mean
@@ -84,7 +84,7 @@ def check_issues(check: Check) -> list[Issue]:
 def folder_issues(check: Check) -> list[Issue]:
     """A check file under ``checks/<dir>/`` whose ``container`` is not the one ``<dir>``
     was written for: one of the two is a mistake, and only the file is read."""
-    parts = PurePosixPath(check.file or "").parts
+    parts = [p for p in (check.file or "").split("/") if p]
     if len(parts) < 3 or parts[-3] != "checks" or names_dir(parts[-2], check.container):
         return []
     directory, container = parts[-2], check.container

@@ -8,12 +8,14 @@ keys in insertion order, UTF-8, LF, one trailing newline.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -25,6 +27,7 @@ _FastDumper: Any = getattr(yaml, "CSafeDumper", None)
 
 _TAG = "tag:yaml.org,2002:"
 _RESOLVED_CAP = 4096  # plain scalars remembered by the resolver cache
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
 
 
 @dataclass(frozen=True)
@@ -37,28 +40,40 @@ class Doc:
 
 
 class Loader(_SafeLoader):  # type: ignore[misc]
-    """The safe loader (libyaml's parser when available) minus timestamps, with the
-    tags of plain scalars remembered (keys and enum-like values repeat in every file)."""
+    """The safe loader (libyaml's parser when available) minus timestamps.
 
-    _resolved: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+    libyaml calls back into Python for the tag of every node and twice more per node
+    for path resolvers the format never registers. Those callbacks were a third of a
+    file's parse, so each loader gets, as instance attributes (found before the
+    class's methods), a C-level cache of tags (keys and enum-like values repeat in
+    every file) and no-ops for the path callbacks."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(self._resolved) >= _RESOLVED_CAP:
-                self._resolved.clear()
-            self._resolved[key] = tag
-        return tag
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.resolve = _resolve_cached
+        # C functions of the right arity whose results the parser ignores: cheaper calls
+        # than any Python function
+        self.descend_resolver = operator.is_  # (parent node, index)
+        self.ascend_resolver = tuple  # ()
 
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _TAG + "timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+_RESOLVE: Any = yaml.resolver.Resolver.resolve
+
+
+@functools.lru_cache(maxsize=_RESOLVED_CAP)
+def _resolve_cached(kind: Any, value: Any, implicit: Any) -> Any:
+    """The tag of a node: the loader's resolution (no path resolvers: it depends on
+    ``kind``, ``value`` and ``implicit`` only), remembered."""
+    return _RESOLVE(_TAG_OF, kind, value, implicit)
+
+
+_TAG_OF = Loader("")  # resolves the tags for the cache above; holds no document
+
 
 _SCALARS = {tag: Loader.yaml_constructors[_TAG + tag] for tag in ("null", "bool", "int", "float")}
 MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused
@@ -77,29 +92,29 @@ class _Build:
     def value(self, node: yaml.Node, prefix: str | None, depth: int) -> Any:
         """The value of ``node``, noting the line of every key reached through mappings
         only when ``prefix`` is set."""
-        if type(node) is yaml.ScalarNode:
-            return self.scalar(node)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self.scalar(node)
         if depth >= MAX_DEPTH:
             raise QualyticsCIError(f"nested more than {MAX_DEPTH} levels deep",
                                    line=_line(node))
-        if type(node) is yaml.SequenceNode and node.tag == _TAG + "seq":
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
             return [self.value(item, None, depth + 1) for item in node.value]
-        if type(node) is not yaml.MappingNode or node.tag != _TAG + "map":
+        if kind is not yaml.MappingNode or node.tag != _MAP:
             raise _tag_error(node)
         out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        lines = self.lines
         for key_node, value_node in node.value:
-            text = self.key(key_node)
-            line = _line(key_node)
-            path = None if prefix is None else prefix + text
-            if text in first_line:
-                raise QualyticsCIError(
-                    f"key {path or text!r} appears twice (lines {first_line[text]} and {line})",
-                    line=line)
-            first_line[text] = line
-            if path is not None:
-                self.lines[path] = line
-            out[text] = self.value(value_node, None if path is None else path + ".", depth + 1)
+            text = key_node.value if type(key_node) is yaml.ScalarNode and \
+                key_node.tag == _STR else self.key(key_node)
+            if text in out:
+                raise _twice(node, key_node, text, prefix)
+            if prefix is None:
+                out[text] = self.value(value_node, None, depth + 1)
+            else:
+                path = prefix + text
+                lines[path] = key_node.start_mark.line + 1
+                out[text] = self.value(value_node, path + ".", depth + 1)
         return out
 
     def scalar(self, node: yaml.Node) -> Any:
@@ -137,6 +152,15 @@ class _Build:
             read = "a number"
         raise QualyticsCIError(f"key {node.value or '(empty)'} is read as {read}, not as text; "
                                f"quote it: '{node.value}'", line=_line(node))
+
+
+def _twice(mapping: yaml.Node, again: yaml.Node, text: str,
+           prefix: str | None) -> QualyticsCIError:
+    """The error for key ``text`` written a second time (at ``again``) in ``mapping``."""
+    first = next(k for k, _ in mapping.value if k.value == text and k is not again)
+    path = text if prefix is None else prefix + text
+    return QualyticsCIError(f"key {path!r} appears twice (lines {_line(first)} and "
+                            f"{_line(again)})", line=_line(again))
 
 
 def _refuse_aliases(text: str) -> None:
