@@ -106,3 +106,42 @@ class Progress:
 
 
 SILENT = Progress(quiet=True)
+
+
+class Later(Progress):
+    """The progress of work running in the background, held back until :meth:`release`
+    hands it to the progress on screen, so that two phases never share one line: calls
+    made before are replayed there in order, later ones are passed on."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=True)
+        self._hold = threading.Lock()
+        self._calls: list[tuple[str, tuple[object, ...]]] = []
+        self._shown: Progress | None = None
+
+    def start(self, phase: str, total: int) -> None:
+        self._pass("start", phase, total)
+
+    def advance(self, n: int = 1) -> None:
+        self._pass("advance", n)
+
+    def finish(self) -> None:
+        self._pass("finish")
+
+    def note(self, text: str) -> None:
+        self._pass("note", text)
+
+    def release(self, shown: Progress) -> None:
+        """From now on, report on ``shown`` (what happened so far first)."""
+        with self._hold:
+            self._shown = shown
+            for name, args in self._calls:
+                getattr(shown, name)(*args)
+            self._calls.clear()
+
+    def _pass(self, name: str, *args: object) -> None:
+        with self._hold:
+            if self._shown is None:
+                self._calls.append((name, args))
+            else:
+                getattr(self._shown, name)(*args)

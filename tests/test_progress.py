@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from qualytics_ci.progress import Progress
+from qualytics_ci.progress import Later, Progress
 
 
 class Clock:
@@ -98,3 +98,26 @@ def test_a_terminal_line_is_redrawn_at_most_ten_times_a_second_and_at_the_end() 
     draws = tty.getvalue().split("\r\x1b[K")[1:]
     assert 10 <= len(draws) <= 12
     assert draws[0] == "reading files: 0/10000" and draws[-1] == "reading files: 10000/10000\n"
+
+
+def test_background_progress_waits_for_the_line_and_then_shows_all_of_it() -> None:
+    """The target read in the background reports nothing while the folder's phase owns
+    the line; released, its phase is shown as it went, then followed live."""
+    clock = Clock()
+    shown, stream = plain(clock)
+    background = Later()
+    background.start("reading target", 3)
+    background.advance()
+    background.note("retrying in 1.0 s (attempt 2 of 6): 503 (GET /containers)")
+    shown.start("reading files", 2)
+    shown.advance(2)
+    shown.finish()
+    assert stream.getvalue() == "reading files: 2/2\n"
+    background.release(shown)
+    background.advance(2)
+    background.finish()
+    assert stream.getvalue().splitlines() == [
+        "reading files: 2/2",
+        "retrying in 1.0 s (attempt 2 of 6): 503 (GET /containers)",
+        "reading target: 3/3",
+    ]

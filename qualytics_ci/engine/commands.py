@@ -25,6 +25,7 @@ from qualytics_ci.engine.plan import (
     build_plan,
     require_archive_allowed,
 )
+from qualytics_ci.engine.prefetch import start_early_read
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
@@ -93,14 +94,19 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     options = load_options(folder, prune=prune, include=include, datastores=datastores,
                            environment=environment, allow_mass_archive=allow_mass_archive)
     include, datastores = include_text(options), options.datastores
+    kinds = parse_kinds(include)
+    early = start_early_read(client, folder, kinds=kinds, datastores=datastores,
+                             environment=options.environment, env=env, for_import=for_import)
     config, warnings = load_folder(folder, environment=options.environment, env=env,
                                    progress=progress)
-    kinds = parse_kinds(include)
     if for_import:
         require_variables(config, kinds, datastores, env)
     folder_ds = config.datastore_names()
-    target = read_target(client, kinds=kinds, datastores=list(datastores) or folder_ds,
-                         archived="check" in kinds, new=folder_ds, progress=progress)
+    wanted = list(datastores) or folder_ds
+    target = early.result(wanted, folder_ds, progress) if early is not None else None
+    if target is None:
+        target = read_target(client, kinds=kinds, datastores=wanted,
+                             archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
     declared, _ = read_promotions(folder)  # valid: load_folder raised on any error

@@ -90,9 +90,19 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _is_map(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)  # the ABC check is slow
+
+
+_LEAVES = (str, int, float, type(None))  # not bool: True and 1 differ here
+
+
 def _walk(path: str, want: Any, have: Any, shown: Any, out: list[FieldChange]) -> None:
-    if isinstance(want, Mapping) and isinstance(have, Mapping):
-        shown_map = shown if isinstance(shown, Mapping) else want
+    kind = type(want)
+    if kind is type(have) and kind in _LEAVES and want == have:
+        return  # equal values of one plain type: the common case, decided at once
+    if _is_map(want) and _is_map(have):
+        shown_map = shown if _is_map(shown) else want
         for key in [*want, *(k for k in have if k not in want)]:
             w, h = want.get(key), have.get(key)
             if key not in want and _is_empty(h):
@@ -115,10 +125,16 @@ def diff(kind: Kind, desired: Mapping[str, Any], current: Mapping[str, Any],
     """
     want = comparable(kind, desired)
     have = comparable(kind, current)
-    show = comparable(kind, shown) if shown is not None else want
+    out = _changes(want, have, want)
+    if out and shown is not None:  # what is shown matters only where something changes
+        out = _changes(want, have, comparable(kind, shown))
+    return tuple(out)
+
+
+def _changes(want: Body, have: Body, show: Mapping[str, Any]) -> list[FieldChange]:
     out: list[FieldChange] = []
     for key, value in want.items():
         if key not in have and _is_empty(value):
             continue
         _walk(key, value, have.get(key), show.get(key, value), out)
-    return tuple(out)
+    return out

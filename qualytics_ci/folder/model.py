@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from qualytics_ci.results.config import KIND_ORDER, Kind
@@ -92,7 +93,7 @@ class Entity:
     def ident(self) -> str:
         return self.name
 
-    @property
+    @cached_property  # an entity's identity is looked up many times per plan
     def key(self) -> Key:
         container = self.container if self.kind == "computed_field" else ""
         return (self.kind, self.datastore, container, self.ident)

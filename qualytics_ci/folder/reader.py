@@ -8,7 +8,7 @@ one run reports all of them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +95,15 @@ def read_text(root: Path, rel: str, *, link: bool = True) -> str:
 
 
 def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | None = None,
-              progress: Progress = SILENT) -> dict[str, Doc]:
-    """Parse every YAML file under ``root``; problems go to ``issues`` (or raise)."""
+              progress: Progress = SILENT,
+              only: Callable[[str], bool] | None = None) -> dict[str, Doc]:
+    """Parse every YAML file under ``root`` (those ``only`` accepts, when given); problems
+    go to ``issues`` (or raise)."""
     docs: dict[str, Doc] = {}
     files, linked_dirs = _yaml_files(root, skip_overrides)
+    if only is not None:
+        files = [(rel, link) for rel, link in files if only(rel)]
+        linked_dirs = [rel for rel in linked_dirs if only(rel + "/_")]
     if issues is not None:
         issues.extend(Issue("warning", "a symbolic link to a directory; not followed, so its "
                                        "files are not read", rel) for rel in linked_dirs)
@@ -117,9 +122,24 @@ def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | 
     return docs
 
 
-def read_folder(root: str | Path, env: str | None = None, *,
-                progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
-    """The folder as a :class:`Config`, with ``overrides/<env>/`` applied, and its issues."""
+def _outer(rel: str) -> bool:
+    """A connection's or a datastore's own file (``datastores/<dir>/_datastore.yaml``)."""
+    parts = rel.split("/")
+    return (len(parts) == 2 and parts[0] == "connections") or (
+        len(parts) == 3 and parts[0] == "datastores" and _stem(parts[2]) == "_datastore")
+
+
+def read_outline(root: str | Path, env: str | None = None) -> tuple[Config, list[Issue]]:
+    """Only the folder's connections and datastores, as :func:`read_folder` reads them:
+    which datastores it holds and which connections (and variables) they use, known
+    from a few files before the rest is parsed."""
+    return read_folder(root, env, only=_outer)
+
+
+def read_folder(root: str | Path, env: str | None = None, *, progress: Progress = SILENT,
+                only: Callable[[str], bool] | None = None) -> tuple[Config, list[Issue]]:
+    """The folder as a :class:`Config`, with ``overrides/<env>/`` applied, and its issues
+    (of the files ``only`` accepts, when given)."""
     base = Path(root)
     if base.exists() and not base.is_dir():
         raise QualyticsCIError(f"{base} is a file, not a config folder",
@@ -128,14 +148,14 @@ def read_folder(root: str | Path, env: str | None = None, *,
         raise QualyticsCIError(f"folder {base} does not exist",
                                hint="export first: qualytics-ci export --output DIR")
     issues: list[Issue] = []
-    docs = load_docs(base, issues=issues, progress=progress)
+    docs = load_docs(base, issues=issues, progress=progress, only=only)
     if env:
         over_root = base / OVERRIDES_DIR / env
         if not over_root.is_dir():
             raise QualyticsCIError(f"no overrides for environment {env!r}",
                                    file=f"{OVERRIDES_DIR}/{env}",
                                    hint="create the folder or drop --env / QUALYTICS_ENV")
-        over_docs = load_docs(over_root, skip_overrides=False, issues=issues)
+        over_docs = load_docs(over_root, skip_overrides=False, issues=issues, only=only)
         docs = overrides.apply(docs, over_docs, prefix=f"{OVERRIDES_DIR}/{env}/")
     return build(docs, issues), issues
 

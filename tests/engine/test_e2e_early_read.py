@@ -1,0 +1,75 @@
+"""The target is read while the folder is parsed. A plan made so is the plan made by
+reading the target after the folder, from the same requests; a folder whose outline
+said other datastores than the whole folder is planned against the right ones; and a
+mistake found in a check file still stops the run before any write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qualytics_ci.engine import commands, prefetch
+from qualytics_ci.folder.model import Config
+
+from .e2e import DEV, Cli, Counting
+
+CHECK = "datastores/warehouse_dev/checks/orders/between__total_amount.yaml"
+
+
+def planned(cli: Cli, tmp_path: Path, name: str) -> tuple[dict[str, Any], dict[str, int]]:
+    with Counting(cli) as read:
+        result = cli.run("plan", *DEV, "--json", str(tmp_path / name))
+    assert result.code == 0, result.err
+    return json.loads((tmp_path / name).read_text()), read.by_template
+
+
+def edit(cli: Cli) -> None:
+    path = cli.folder / CHECK
+    path.write_text(path.read_text().replace("description: ", "description: edited ", 1))
+
+
+def test_the_early_read_gives_the_plan_and_the_requests_of_a_read_after_parsing(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli.run("export", *DEV).code == 0
+    edit(cli)
+    early, early_reads = planned(cli, tmp_path, "early.json")
+    monkeypatch.setattr(commands, "start_early_read", lambda *a, **k: None)
+    after, after_reads = planned(cli, tmp_path, "after.json")
+    assert early == after
+    assert early["summary"]["update"] == 1
+    assert early_reads == after_reads
+    assert early_reads["GET /api/connections"] == 1 and early_reads["GET /api/datastores"] == 1
+
+
+def test_an_outline_naming_other_datastores_is_dropped_and_the_target_read_again(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli.run("export", *DEV).code == 0
+    edit(cli)
+    expected, reads = planned(cli, tmp_path, "expected.json")
+    outline = prefetch.read_outline
+
+    def wrong_outline(folder: Any, env: Any) -> tuple[Config, list[Any]]:
+        config, issues = outline(folder, env)
+        renamed = [d.__class__(name="warehouse-elsewhere", body=d.body, file=d.file)
+                   for d in config.datastores]
+        return Config.of([*config.connections, *renamed]), issues
+
+    monkeypatch.setattr(prefetch, "read_outline", wrong_outline)
+    got, reread = planned(cli, tmp_path, "got.json")
+    assert got == expected
+    assert reread["GET /api/connections"] == 2 * reads["GET /api/connections"]
+
+
+def test_a_broken_check_file_stops_plan_and_import_before_any_write(cli: Cli) -> None:
+    assert cli.run("export", *DEV).code == 0
+    path = cli.folder / CHECK
+    path.write_text(path.read_text().replace("description: ", "description: [", 1))
+    for command in ("plan", "import"):
+        with Counting(cli) as sent:
+            result = cli.run(command, *DEV)
+        assert result.code == 1
+        assert f"{CHECK}:" in result.err and "invalid YAML" in result.err
+        assert sent.writes == {}
