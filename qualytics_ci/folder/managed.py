@@ -13,6 +13,7 @@ A key the format defines for a kind (a check's ``status``, a datastore's
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -42,6 +43,7 @@ MANAGED_PATTERN = re.compile(r".+_(count|score|at)$")
 Found = dict[str, list[tuple[str, int | None]]]
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys in every file
 def is_managed(kind: Kind, key: str) -> bool:
     """Whether ``key`` in a file of ``kind`` is one the server manages."""
     if key in KEYS[kind] or key.startswith("_"):

@@ -115,17 +115,13 @@ KEYS: dict[Kind, dict[str, tuple[str, bool]]] = {
 def _type_ok(value: Any, expected: str) -> bool:
     if expected == ANY:
         return True
-    if expected == BOOL:
-        return isinstance(value, bool)
-    if expected == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected == NUM:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if expected == STR:
-        return isinstance(value, str)
-    if expected == LIST:
-        return isinstance(value, list)
-    return isinstance(value, dict)
+    if type(value) is bool:  # a bool is an int to isinstance, and only a bool here
+        return expected == BOOL
+    return isinstance(value, _PYTHON_TYPES[expected])
+
+
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    BOOL: bool, INT: int, NUM: (int, float), STR: str, LIST: list, MAP: dict}
 
 
 def check_keys(kind: Kind, body: Mapping[str, Any], file: str,

@@ -145,6 +145,15 @@ def test_linked_directory_is_named_and_not_followed(tmp_path: Path) -> None:
         ("warning", "connections/more")]
 
 
+def test_a_link_to_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    root = folder(tmp_path)
+    os.mkfifo(root / "shared.fifo")
+    os.symlink(root / "shared.fifo", root / "connections" / "lake.yaml")
+    _, issues = read_folder(root)  # an open() that blocked would hang here
+    assert [(i.level, i.file, i.message) for i in issues if i.level == "error"] == [
+        ("error", "connections/lake.yaml", "not a regular file; refusing to read it")]
+
+
 def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     root = folder(tmp_path)
     put(root, "connections/huge.yaml", "# " + "x" * (5 * 1024 * 1024 + 10))
