@@ -28,6 +28,7 @@ _FastDumper: Any = getattr(yaml, "CSafeDumper", None)
 _TAG = "tag:yaml.org,2002:"
 _RESOLVED_CAP = 4096  # plain scalars remembered by the resolver cache
 _STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_Scalar = yaml.ScalarNode
 
 
 @dataclass(frozen=True)
@@ -93,28 +94,32 @@ class _Build:
         """The value of ``node``, noting the line of every key reached through mappings
         only when ``prefix`` is set."""
         kind = type(node)
-        if kind is yaml.ScalarNode:
+        if kind is _Scalar:
             return node.value if node.tag == _STR else self.scalar(node)
         if depth >= MAX_DEPTH:
             raise QualyticsCIError(f"nested more than {MAX_DEPTH} levels deep",
                                    line=_line(node))
         if kind is yaml.SequenceNode and node.tag == _SEQ:
-            return [self.value(item, None, depth + 1) for item in node.value]
+            return [item.value if type(item) is _Scalar and item.tag == _STR
+                    else self.value(item, None, depth + 1) for item in node.value]
         if kind is not yaml.MappingNode or node.tag != _MAP:
             raise _tag_error(node)
         out: dict[str, Any] = {}
         lines = self.lines
         for key_node, value_node in node.value:
-            text = key_node.value if type(key_node) is yaml.ScalarNode and \
+            text = key_node.value if type(key_node) is _Scalar and \
                 key_node.tag == _STR else self.key(key_node)
             if text in out:
                 raise _twice(node, key_node, text, prefix)
-            if prefix is None:
-                out[text] = self.value(value_node, None, depth + 1)
-            else:
+            if prefix is not None:
                 path = prefix + text
                 lines[path] = key_node.start_mark.line + 1
-                out[text] = self.value(value_node, path + ".", depth + 1)
+            # text values (most of them) without a call each
+            if type(value_node) is _Scalar and value_node.tag == _STR:
+                out[text] = value_node.value
+            else:
+                out[text] = self.value(value_node, None if prefix is None else path + ".",
+                                       depth + 1)
         return out
 
     def scalar(self, node: yaml.Node) -> Any:
