@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import floor, folders
+from benchmarks import floor, folders, usage
 from benchmarks.floor import Floor
 from benchmarks.sandbox import Sandbox, Stats, tool_env
 from benchmarks.tools import OURS, Tool
@@ -22,7 +20,7 @@ TWIN = "bench-twin"
 PROMOTE_TABLES = 10
 COMMAND_TIMEOUT = 3600.0
 
-SCENARIOS = {
+PER_SIZE = {  # run at every size N
     "export": "export of N checks",
     "plan": "plan / dry-run of an unchanged folder",
     "reimport": "re-import of an unchanged folder",
@@ -30,6 +28,7 @@ SCENARIOS = {
     "plan_edited": "plan with 1% of the checks edited",
     "promote": "promote 1,000 checks (10 tables x 100)",
 }
+SCENARIOS = {**PER_SIZE}
 
 
 @dataclass
@@ -49,10 +48,36 @@ class Measurement:
     check: str = ""
     note: str = ""
     commands: list[str] = field(default_factory=list)
+    # the tool's own process (summed over a scenario's commands; RSS: the largest);
+    # None in results recorded before they were measured
+    cpu_s: float | None = None
+    cpu_user_s: float | None = None
+    cpu_sys_s: float | None = None
+    peak_rss_kb: int | None = None
+    checks: int = 0  # checks the scenario handles; 0: n
 
     @property
     def total(self) -> int:
         return int(self.requests.get("total", 0))
+
+    @property
+    def check_count(self) -> int:
+        if self.checks:
+            return self.checks
+        return min(self.n, 100 * PROMOTE_TABLES) if self.scenario == "promote" else self.n
+
+    @property
+    def cpu_per_1000(self) -> float | None:
+        """Client CPU seconds per 1,000 checks handled."""
+        if self.cpu_s is None or not self.check_count:
+            return None
+        return self.cpu_s * 1000 / self.check_count
+
+    @property
+    def kb_per_check(self) -> float | None:
+        if self.peak_rss_kb is None or not self.check_count:
+            return None
+        return self.peak_rss_kb / self.check_count
 
     def add_check(self, text: str) -> None:
         self.check = f"{self.check}; {text}" if self.check else text
@@ -100,29 +125,29 @@ class Bench:
         print(f"  [{self.n}] {scenario:13} {tool.name:13} ...", end="", file=sys.stderr,
               flush=True)
         before = self.sandbox.stats()
-        started = time.perf_counter()
-        code = 0
+        spent = usage.NOTHING
         with log.open("w") as out:
             for argv in commands:
-                done = subprocess.run(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT,
-                                      check=False)
-                code = code or done.returncode
-        wall = time.perf_counter() - started
+                spent += usage.run(argv, env=env, out=out, result=log.with_suffix(".usage.json"),
+                                   timeout=COMMAND_TIMEOUT)
         used = self.sandbox.stats().minus(before)
+        code = spent.exit_code
         m = Measurement(
             scenario=scenario, tool=tool.name, n=self.n,
-            latency_ms=self.sandbox.latency_ms, wall_s=round(wall, 3),
+            latency_ms=self.sandbox.latency_ms, wall_s=round(spent.wall_s, 3),
             exit_code=code, ok=code == 0, requests=_stats_json(used),
             floor_requests=fl.requests, floor_s=round(fl.seconds(self.sandbox.latency_ms), 3),
             commands=[" ".join(a[-6:]) for a in commands[:1]],
+            cpu_s=round(spent.cpu_s, 3), cpu_user_s=round(spent.user_s, 3),
+            cpu_sys_s=round(spent.sys_s, 3), peak_rss_kb=spent.peak_rss_kb,
         )
         if code:
             m.note = _tail(log)
         elif tool.name == OURS:
             m.check = _headline(log)
-        print(f" {wall:8.2f} s {used.total:7d} requests"
-              f"{'' if m.ok else f'  exit {code}'}", file=sys.stderr)
+        print(f" {m.wall_s:8.2f} s {used.total:7d} requests {spent.cpu_s:7.2f} s CPU "
+              f"{spent.peak_rss_kb / 1024:6.1f} MB{'' if m.ok else f'  exit {code}'}",
+              file=sys.stderr)
         self.results.append(m)
         return m
 

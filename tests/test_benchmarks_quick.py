@@ -33,5 +33,10 @@ def test_quick_benchmark_runs_every_scenario(tmp_path: Path) -> None:
     assert set(ours) == set(SCENARIOS)
     assert all(r["ok"] for r in ours.values()), ours
     assert ours["reimport"]["requests"]["by_method"].get("GET", 0) > 0
+    for r in ours.values():  # the tool's own process: it used CPU and memory
+        assert r["cpu_s"] > 0 and r["peak_rss_kb"] > 0, r
+        assert r["cpu_s"] == pytest.approx(r["cpu_user_s"] + r["cpu_sys_s"], abs=0.002)
     markdown = (tmp_path / "RESULTS.md").read_text()
     assert "| re-import of an unchanged folder | qualytics-ci |" in markdown
+    assert "| client CPU s | CPU s / 1,000 checks | peak RSS MB | KB / check |" in markdown
+    assert " s CPU " in done.stderr  # every run's line on stderr carries its CPU
