@@ -12,6 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from benchmarks import floor
 from benchmarks.scenarios import PER_SIZE, Measurement
 from benchmarks.tools import OTHER, OURS
 
@@ -141,16 +142,20 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         "that one process (`benchmarks/launch.py` starts it, so that the harness's memory is",
         "not counted); a scenario of several commands adds their CPU and keeps the largest",
         "peak. Per 1,000 checks and per check divide by the checks the scenario handles.",
-        "The floor is defined in `benchmarks/floor.py` (list pages that must be read +",
-        "writes that must happen; floor time = floor requests x latency / 8, qualytics-ci's",
-        "default concurrency). Async operations finish at once in the sandbox",
-        "(`--operation-seconds 0`), which spares qualytics-cli its 10 s poll interval.",
+        "The floor is defined in `benchmarks/floor.py`: the list pages that must be read",
+        "and the writes that must happen (see below for each scenario). Async operations",
+        "finish at once in the sandbox (`--operation-seconds 0`), which spares qualytics-cli",
+        "its 10 s poll interval.",
         "",
         f"- command: `{command}`",
         f"- date: {info['date']}",
         f"- machine: {info['cores']} cores, {info['memory']} memory, {info['system']}, "
         f"Python {info['python']}",
         f"- latency injected by the sandbox: {latency_ms:g} ms per request",
+        "",
+        "The floor of each scenario:",
+        "",
+        *[f"- {line}" for line in floor.explained()],
         "",
     ]
     lines += [f"## Targets (N = {main_n:,})", "",
