@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import floor
+from benchmarks import report_writes as writes
 from benchmarks.scenarios import PER_SIZE, Measurement
 from benchmarks.tools import OTHER, OURS
 
@@ -97,8 +98,10 @@ def table(results: Sequence[Measurement], n: int) -> list[str]:
     return rows
 
 
-def targets(results: Sequence[Measurement], n: int) -> list[tuple[str, str, str]]:
-    """(target, measured, verdict) for the product's targets at size ``n``."""
+def targets(results: Sequence[Measurement], n: int,
+            sizes: Sequence[int] = ()) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for the product's targets at size ``n`` (client CPU:
+    at N = 5,000 when among ``sizes``), and for the write scenarios."""
     out: list[tuple[str, str, str]] = []
 
     def verdict(ok: bool | None) -> str:
@@ -125,6 +128,11 @@ def targets(results: Sequence[Measurement], n: int) -> list[tuple[str, str, str]
     floor_target("export", "export")
     floor_target("plan", "plan of an unchanged folder")
     floor_target("plan_edited", "plan with 1% edited")
+    run = sorted(set(sizes) | {n})
+    out.append(writes.cpu_target(results, "plan", "plan of an unchanged folder",
+                                 writes.PLAN_CPU_PER_1000, run))
+    out.append(writes.cpu_target(results, "export", "export", writes.EXPORT_CPU_PER_1000, run))
+    out += writes.write_targets(results)
     return out
 
 
@@ -160,9 +168,14 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
     ]
     lines += [f"## Targets (N = {main_n:,})", "",
               "| target | measured | verdict |", "|---|---|---|"]
-    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, main_n)]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, main_n, sizes)]
     for n in sorted(sizes, reverse=True):
-        lines += ["", f"## N = {n:,}", "", *table(results, n)]
+        rows = table(results, n)
+        if len(rows) > 2:
+            lines += ["", f"## N = {n:,}", "", *rows]
+    for section in (writes.sweep_table(results), writes.rate_table(results)):
+        if section:
+            lines += ["", *section]
     if plot is not None:
         lines += ["", "## Wall time against N", "", f"![wall time against N]({plot.name})"]
     if notes:

@@ -1,4 +1,5 @@
-"""The six scenarios, each measured for every tool on a freshly reset sandbox."""
+"""The scenarios, each measured for every tool on a freshly reset sandbox: the six
+run at every size N, and (in :mod:`benchmarks.writes`) the write scenarios."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ PER_SIZE = {  # run at every size N
     "plan_edited": "plan with 1% of the checks edited",
     "promote": "promote 1,000 checks (10 tables x 100)",
 }
-SCENARIOS = {**PER_SIZE}
+WRITES = {  # run once, with --write-checks checks, whatever N
+    "concurrency_sweep": "first import at each --concurrency and latency (qualytics-ci)",
+    "rate_limited": "first import under a rate limit",
+}
+SCENARIOS = {**PER_SIZE, **WRITES}
 
 
 @dataclass
@@ -55,10 +60,18 @@ class Measurement:
     cpu_sys_s: float | None = None
     peak_rss_kb: int | None = None
     checks: int = 0  # checks the scenario handles; 0: n
+    concurrency: int | None = None  # the --concurrency given; None: the tool's default
+    rate_limit: float = 0.0  # requests a second the sandbox allowed; 0: no limit
+    failures: int | None = None  # checks not created (or created twice), where counted
 
     @property
     def total(self) -> int:
         return int(self.requests.get("total", 0))
+
+    @property
+    def throttled(self) -> int:
+        """Requests the sandbox refused with 429 (0 when not recorded)."""
+        return int(self.requests.get("by_status", {}).get("429", 0))
 
     @property
     def check_count(self) -> int:
@@ -114,15 +127,23 @@ class Bench:
 
     # -- one measured window ----------------------------------------------------
     def measure(self, scenario: str, tool: Tool, commands: list[list[str]], fl: Floor,
-                folder: Path | None = None) -> Measurement:
-        self.sandbox.reset()
+                folder: Path | None = None, *, latency_ms: float | None = None,
+                rate_limit: float = 0.0, concurrency: int | None = None) -> Measurement:
+        """Reset the sandbox (its latency: the run's or ``latency_ms``; ``rate_limit``),
+        run ``commands`` and record what they sent and cost. The harness's look-ups
+        afterwards run without injected latency or limit."""
+        latency = self.sandbox.latency_ms if latency_ms is None else latency_ms
+        self.sandbox.reset(latency, rate_limit)
         extra = {}
         if folder is not None and folder.exists():
             extra = {name: f"bench-{name.lower()}" for name in folders.placeholders(folder)}
         env = tool_env(self.sandbox, extra, self.workdir / "home")
-        log = self.workdir / "logs" / f"{self.n}-{scenario}-{tool.name}.log"
+        label = scenario if concurrency is None else f"{scenario}-c{concurrency}"
+        if latency_ms is not None:
+            label += f"-{latency:g}ms"
+        log = self.workdir / "logs" / f"{self.n}-{label}-{tool.name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        print(f"  [{self.n}] {scenario:13} {tool.name:13} ...", end="", file=sys.stderr,
+        print(f"  [{self.n}] {label:24} {tool.name:13} ...", end="", file=sys.stderr,
               flush=True)
         before = self.sandbox.stats()
         spent = usage.NOTHING
@@ -131,15 +152,19 @@ class Bench:
                 spent += usage.run(argv, env=env, out=out, result=log.with_suffix(".usage.json"),
                                    timeout=COMMAND_TIMEOUT)
         used = self.sandbox.stats().minus(before)
+        statuses = self.sandbox.statuses(before.last_seq)
+        self.sandbox.faults(0.0)
         code = spent.exit_code
         m = Measurement(
             scenario=scenario, tool=tool.name, n=self.n,
-            latency_ms=self.sandbox.latency_ms, wall_s=round(spent.wall_s, 3),
-            exit_code=code, ok=code == 0, requests=_stats_json(used),
-            floor_requests=fl.requests, floor_s=round(fl.seconds(self.sandbox.latency_ms), 3),
+            latency_ms=latency, wall_s=round(spent.wall_s, 3),
+            exit_code=code, ok=code == 0, requests={**_stats_json(used), "by_status": statuses},
+            floor_requests=fl.requests,
+            floor_s=round(fl.seconds(latency, concurrency, rate_limit), 3),
             commands=[" ".join(a[-6:]) for a in commands[:1]],
             cpu_s=round(spent.cpu_s, 3), cpu_user_s=round(spent.user_s, 3),
             cpu_sys_s=round(spent.sys_s, 3), peak_rss_kb=spent.peak_rss_kb,
+            concurrency=concurrency, rate_limit=rate_limit,
         )
         if code:
             m.note = _tail(log)
@@ -156,6 +181,7 @@ class Bench:
         uids = self.sandbox.check_uids(datastore_id)
         dupes = sum(c - 1 for c in Counter(uids).values() if c > 1)
         m.add_check(f"{len(uids)} checks, {len(set(uids))} distinct uids")
+        m.failures = max(0, expected - len(set(uids))) + dupes
         if len(uids) != expected or dupes:
             m.ok = False
             m.note = (m.note + f" expected {expected} checks, found {len(uids)} "
