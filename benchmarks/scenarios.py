@@ -143,7 +143,7 @@ class Bench:
             label += f"-{latency:g}ms"
         log = self.workdir / "logs" / f"{self.n}-{label}-{tool.name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        print(f"  [{self.n}] {label:24} {tool.name:13} ...", end="", file=sys.stderr,
+        print(f"  [{self.n}] {label:26} {tool.name:13} ...", end="", file=sys.stderr,
               flush=True)
         before = self.sandbox.stats()
         spent = usage.NOTHING
