@@ -10,17 +10,35 @@ what is there and write what differs. With the API's page size capped at 100:
 
 Reading archived checks (so that re-import can restore them) is not counted:
 the floor is what the scenario itself needs. Floor time is
-``floor requests x latency / concurrency`` with the tool's default concurrency
-(every request could in principle be in flight with ``concurrency - 1`` others).
+``floor requests x latency / concurrency`` with qualytics-ci's default
+concurrency (every request could in principle be in flight with
+``concurrency - 1`` others), or the ``--concurrency`` a run was given; under a
+rate limit it is at least ``floor requests / limit``.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
 
 PAGE_SIZE = 100
-CONCURRENCY = 8  # qualytics-ci's default --concurrency
+
+
+def _default_concurrency() -> int:
+    """The most requests qualytics-ci keeps in flight when not given ``--concurrency``.
+
+    Taken from the package when it names it (``DEFAULT_CONCURRENCY`` in
+    ``qualytics_ci.api`` or ``qualytics_ci.api.client``); until then the CLI's
+    ``--concurrency`` defaults to a literal 8, which is kept here."""
+    for module in ("qualytics_ci.api", "qualytics_ci.api.client"):
+        value = getattr(importlib.import_module(module), "DEFAULT_CONCURRENCY", None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return 8
+
+
+CONCURRENCY = _default_concurrency()
 
 
 def pages(n: int, size: int = PAGE_SIZE) -> int:
@@ -37,8 +55,12 @@ class Floor:
     def requests(self) -> int:
         return self.reads + self.writes
 
-    def seconds(self, latency_ms: float, concurrency: int = CONCURRENCY) -> float:
-        return self.requests * latency_ms / 1000.0 / concurrency
+    def seconds(self, latency_ms: float, concurrency: int | None = None,
+                rate_limit: float = 0.0) -> float:
+        """The least time these requests take at ``latency_ms`` each with ``concurrency``
+        in flight (default: qualytics-ci's), and at most ``rate_limit`` a second."""
+        spread = self.requests * latency_ms / 1000.0 / (concurrency or CONCURRENCY)
+        return max(spread, self.requests / rate_limit) if rate_limit > 0 else spread
 
 
 def mirror_reads(existing_checks: int) -> int:
@@ -71,3 +93,25 @@ def promote(operations: int) -> Floor:
     operation (which carries the per-entity results); resolving the names once:
     the datastores (1) and the two container listings (2)."""
     return Floor(3 + operations, operations, f"{operations} promote operations")
+
+
+def explained() -> list[str]:
+    """One line per scenario: its floor and how its floor time is computed."""
+    c = CONCURRENCY
+    return [
+        f"Floor time = floor requests x latency / {c} (qualytics-ci's default concurrency: "
+        "every request in flight with the most others a default run sends at once), unless "
+        "a scenario says otherwise. Page size 100.",
+        "export, plan, re-import, plan with 1% edited: 3 + ceil(N / 100) reads (connection, "
+        "datastore, one container listing, the check pages); no write (an edited check's "
+        "update is a write of the import, not of its plan).",
+        "first import: 4 reads (the empty twin has one empty page of checks) + one POST per "
+        "check, N.",
+        "promote: per operation one `POST /operations/run` and one `GET /operations/{id}`, "
+        "plus 3 name look-ups (the datastores and the two container listings).",
+        "concurrency sweep: the first import's floor, with its time at the point's "
+        f"`--concurrency` (the default's point: {c}).",
+        "rate-limited import: the first import's floor; its time is at least floor requests "
+        "/ the limit (the sandbox's token bucket starts full, so a tool can beat it by the "
+        "burst, about 1 s at 100/s).",
+    ]

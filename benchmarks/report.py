@@ -8,10 +8,13 @@ import os
 import platform
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from benchmarks.scenarios import SCENARIOS, Measurement
+from benchmarks import floor
+from benchmarks import report_writes as writes
+from benchmarks.scenarios import PER_SIZE, Measurement
 from benchmarks.tools import OTHER, OURS
 
 
@@ -49,11 +52,33 @@ def _methods(m: Measurement) -> str:
     return " ".join(f"{k} {v}" for k, v in sorted(by.items())) or "—"
 
 
+def _num(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _mb(kb: float | None) -> str:
+    return "—" if kb is None else f"{kb / 1024:.1f}"
+
+
+def _cpu_ratio(a: Measurement, b: Measurement) -> str:
+    return "—" if a.cpu_s is None or b.cpu_s is None else _ratio(a.cpu_s, b.cpu_s)
+
+
+def usage_cells(m: Measurement) -> str:
+    """``client CPU s | CPU s / 1,000 checks | peak RSS MB | KB / check`` of one run."""
+    return (f"{_num(m.cpu_s)} | {_num(m.cpu_per_1000, 3)} | {_mb(m.peak_rss_kb)} "
+            f"| {_num(m.kb_per_check, 1)}")
+
+
+USAGE_HEADER = "client CPU s | CPU s / 1,000 checks | peak RSS MB | KB / check"
+
+
 def table(results: Sequence[Measurement], n: int) -> list[str]:
     rows = ["| scenario | tool | wall s | requests | by method | floor req | req / floor "
-            "| floor s | time / floor | other / ours (req, time) | outcome |",
-            "|---|---|---:|---:|---|---:|---:|---:|---:|---|---|"]
-    for scenario, title in SCENARIOS.items():
+            f"| floor s | time / floor | {USAGE_HEADER} "
+            "| other / ours (req, time, CPU) | outcome |",
+            "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for scenario, title in PER_SIZE.items():
         for tool in (OURS, OTHER):
             m = _find(results, scenario, tool, n)
             if m is None:
@@ -62,18 +87,21 @@ def table(results: Sequence[Measurement], n: int) -> list[str]:
             if tool == OURS:
                 o = _find(results, scenario, OTHER, n)
                 if o is not None:
-                    vs = f"{_ratio(o.total, m.total)}, {_ratio(o.wall_s, m.wall_s)}"
+                    vs = (f"{_ratio(o.total, m.total)}, {_ratio(o.wall_s, m.wall_s)}, "
+                          f"{_cpu_ratio(o, m)}")
             outcome = m.check if m.ok else f"**failed** {m.check} {m.note}".strip()
             rows.append(
                 f"| {title} | {tool} | {m.wall_s:.2f} | {m.total} | {_methods(m)} "
                 f"| {m.floor_requests} | {_ratio(m.total, m.floor_requests)} "
-                f"| {m.floor_s:.2f} | {_ratio(m.wall_s, m.floor_s)} | {vs} "
+                f"| {m.floor_s:.2f} | {_ratio(m.wall_s, m.floor_s)} | {usage_cells(m)} | {vs} "
                 f"| {outcome.replace('|', '/')} |")
     return rows
 
 
-def targets(results: Sequence[Measurement], n: int) -> list[tuple[str, str, str]]:
-    """(target, measured, verdict) for the product's targets at size ``n``."""
+def targets(results: Sequence[Measurement], n: int,
+            sizes: Sequence[int] = ()) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for the product's targets at size ``n`` (client CPU:
+    at N = 5,000 when among ``sizes``), and for the write scenarios."""
     out: list[tuple[str, str, str]] = []
 
     def verdict(ok: bool | None) -> str:
@@ -100,6 +128,11 @@ def targets(results: Sequence[Measurement], n: int) -> list[tuple[str, str, str]
     floor_target("export", "export")
     floor_target("plan", "plan of an unchanged folder")
     floor_target("plan_edited", "plan with 1% edited")
+    run = sorted(set(sizes) | {n})
+    out.append(writes.cpu_target(results, "plan", "plan of an unchanged folder",
+                                 writes.PLAN_CPU_PER_1000, run))
+    out.append(writes.cpu_target(results, "export", "export", writes.EXPORT_CPU_PER_1000, run))
+    out += writes.write_targets(results)
     return out
 
 
@@ -113,10 +146,14 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         "the same sandbox (`bench:N` seed), which is reset to the seed before every",
         "measured run. Requests are counted by the sandbox (`/_sandbox/stats`, diffed",
         "around each run); wall time is that of the whole command, process start included.",
-        "The floor is defined in `benchmarks/floor.py` (list pages that must be read +",
-        "writes that must happen; floor time = floor requests x latency / 8, qualytics-ci's",
-        "default concurrency). Async operations finish at once in the sandbox",
-        "(`--operation-seconds 0`), which spares qualytics-cli its 10 s poll interval.",
+        "Client CPU (user + sys) and peak RSS are the tool's own process's, from `wait4` on",
+        "that one process (`benchmarks/launch.py` starts it, so that the harness's memory is",
+        "not counted); a scenario of several commands adds their CPU and keeps the largest",
+        "peak. Per 1,000 checks and per check divide by the checks the scenario handles.",
+        "The floor is defined in `benchmarks/floor.py`: the list pages that must be read",
+        "and the writes that must happen (see below for each scenario). Async operations",
+        "finish at once in the sandbox (`--operation-seconds 0`), which spares qualytics-cli",
+        "its 10 s poll interval.",
         "",
         f"- command: `{command}`",
         f"- date: {info['date']}",
@@ -124,12 +161,21 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         f"Python {info['python']}",
         f"- latency injected by the sandbox: {latency_ms:g} ms per request",
         "",
+        "The floor of each scenario:",
+        "",
+        *[f"- {line}" for line in floor.explained()],
+        "",
     ]
     lines += [f"## Targets (N = {main_n:,})", "",
               "| target | measured | verdict |", "|---|---|---|"]
-    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, main_n)]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, main_n, sizes)]
     for n in sorted(sizes, reverse=True):
-        lines += ["", f"## N = {n:,}", "", *table(results, n)]
+        rows = table(results, n)
+        if len(rows) > 2:
+            lines += ["", f"## N = {n:,}", "", *rows]
+    for section in (writes.sweep_table(results), writes.rate_table(results)):
+        if section:
+            lines += ["", *section]
     if plot is not None:
         lines += ["", "## Wall time against N", "", f"![wall time against N]({plot.name})"]
     if notes:
@@ -145,7 +191,9 @@ def write_json(path: Path, results: Sequence[Measurement], meta: dict[str, Any])
 def read_json(path: Path) -> tuple[list[Measurement], dict[str, Any]]:
     """The measurements and meta data that :func:`write_json` wrote."""
     doc = json.loads(path.read_text(encoding="utf-8"))
-    return [Measurement(**item) for item in doc["results"]], dict(doc["meta"])
+    known = {f.name for f in fields(Measurement)}
+    return ([Measurement(**{k: v for k, v in item.items() if k in known})
+             for item in doc["results"]], dict(doc["meta"]))
 
 
 def plot(path: Path, results: Sequence[Measurement], sizes: Sequence[int]) -> Path | None:
@@ -159,7 +207,7 @@ def plot(path: Path, results: Sequence[Measurement], sizes: Sequence[int]) -> Pa
         print("matplotlib missing (pip install -e '.[bench]'); no plot", file=sys.stderr)
         return None
     fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
-    for ax, (scenario, title) in zip(axes.flat, SCENARIOS.items(), strict=False):
+    for ax, (scenario, title) in zip(axes.flat, PER_SIZE.items(), strict=False):
         for tool, style in ((OURS, "o-"), (OTHER, "s--")):
             points = [(n, m.wall_s) for n in sorted(sizes)
                       if (m := _find(results, scenario, tool, n)) is not None and m.ok]

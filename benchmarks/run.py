@@ -12,8 +12,9 @@ from typing import Any
 
 from benchmarks import other_cli, report
 from benchmarks.sandbox import Sandbox
-from benchmarks.scenarios import SCENARIOS, Bench, Measurement
+from benchmarks.scenarios import PER_SIZE, SCENARIOS, WRITES, Bench, Measurement
 from benchmarks.tools import OTHER, OURS, Tool, other, ours
+from benchmarks.writes import WriteBench, WriteOptions, parse_concurrency
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,6 +33,17 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                    help=f"comma list of {OURS},{OTHER} (default both)")
     p.add_argument("--scenarios", default=",".join(SCENARIOS),
                    help="comma list of scenarios to run (default all)")
+    p.add_argument("--write-checks", type=int, default=None,
+                   help="checks in the concurrency sweep and the rate-limited import, "
+                        "whatever N (default 2000; --quick: 200)")
+    p.add_argument("--sweep-concurrency", default=None,
+                   help="comma list of --concurrency points, 'default' for none "
+                        "(default 4,8,16,32,64,default; --quick: 8,default)")
+    p.add_argument("--sweep-latencies", default=None,
+                   help="comma list of latencies in ms for the sweep (default 25,100; "
+                        "--quick: 25)")
+    p.add_argument("--rate-limit", type=float, default=100.0,
+                   help="requests per second of the rate-limited import (default 100)")
     p.add_argument("--no-install", action="store_true",
                    help=f"do not install {OTHER}; run without it when it is missing")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
@@ -52,6 +64,18 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     if unknown:
         p.error(f"unknown scenario(s): {', '.join(unknown)}")
+    sweep = args.sweep_concurrency or ("8,default" if args.quick else "4,8,16,32,64,default")
+    latencies = args.sweep_latencies or ("25" if args.quick else "25,100")
+    try:
+        args.writes = WriteOptions(
+            checks=args.write_checks or (200 if args.quick else 2000),
+            concurrency=parse_concurrency(sweep),
+            latencies=tuple(float(x) for x in latencies.split(",") if x.strip()),
+            rate_limit=args.rate_limit)
+    except ValueError as exc:
+        p.error(f"--sweep-concurrency/--sweep-latencies: {exc}")
+    if args.writes.checks < 1 or args.writes.rate_limit <= 0:
+        p.error("--write-checks and --rate-limit must be positive")
     return args
 
 
@@ -76,7 +100,17 @@ def run_size(n: int, args: argparse.Namespace, tools: list[Tool],
     sizedir.mkdir(parents=True, exist_ok=True)
     with Sandbox(f"bench:{n}", latency_ms=args.latency_ms, workdir=sizedir) as sandbox:
         bench = Bench(sandbox, tools, sizedir, n)
-        return bench.run_all(args.scenarios)
+        return bench.run_all([s for s in args.scenarios if s in PER_SIZE])
+
+
+def run_writes(args: argparse.Namespace, tools: list[Tool], workdir: Path) -> list[Measurement]:
+    n = args.writes.checks
+    print(f"write scenarios, {n} checks: starting sandbox (seed bench:{n})", file=sys.stderr)
+    writedir = workdir / f"writes{n}"
+    writedir.mkdir(parents=True, exist_ok=True)
+    with Sandbox(f"bench:{n}", latency_ms=args.latency_ms, workdir=writedir) as sandbox:
+        bench = WriteBench(sandbox, tools, writedir, n)
+        return bench.run_writes(args.scenarios, args.writes)
 
 
 def render(out: Path, results: list[Measurement], meta: dict[str, Any], *, plot: bool,
@@ -108,8 +142,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="qci-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        for n in args.sizes:
-            results += run_size(n, args, tools, workdir)
+        if any(s in PER_SIZE for s in args.scenarios):
+            for n in args.sizes:
+                results += run_size(n, args, tools, workdir)
+        if any(s in WRITES for s in args.scenarios):
+            results += run_writes(args, tools, workdir)
+    if any(s == "concurrency_sweep" for s in args.scenarios) and OTHER in args.tools:
+        notes.append(f"The concurrency sweep is qualytics-ci's only: {OTHER} sends one "
+                     "request at a time and has no concurrency setting.")
     meta: dict[str, Any] = {"command": command, "machine": report.machine(), "sizes": args.sizes,
             "n": args.n, "latency_ms": args.latency_ms, "notes": notes}
     render(args.output_dir, results, meta, plot=not args.no_plot, notes=[])

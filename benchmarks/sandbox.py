@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class Stats:
     total: int
     by_method: dict[str, int] = field(default_factory=dict)
     by_template: dict[str, int] = field(default_factory=dict)
+    last_seq: int = 0  # the request log's last sequence number
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Stats:
@@ -44,6 +46,7 @@ class Stats:
             total=int(doc.get("total", 0)),
             by_method={str(k): int(v) for k, v in dict(doc.get("by_method", {})).items()},
             by_template={str(k): int(v) for k, v in dict(doc.get("by_template", {})).items()},
+            last_seq=int(doc.get("last_seq", 0)),
         )
 
     def minus(self, before: Stats) -> Stats:
@@ -56,6 +59,7 @@ class Stats:
             total=self.total - before.total,
             by_method=diff(self.by_method, before.by_method),
             by_template=diff(self.by_template, before.by_template),
+            last_seq=self.last_seq,
         )
 
     @property
@@ -117,11 +121,22 @@ class Sandbox:
     def stats(self) -> Stats:
         return Stats.from_json(self.call("GET", "/_sandbox/stats"))
 
-    def reset(self) -> None:
-        """Back to the seed's state, with this benchmark's latency."""
+    def statuses(self, since: int) -> dict[str, int]:
+        """How many requests after log entry ``since`` got each HTTP status."""
+        found = Counter(str(e["status"]) for e in self.call("GET", "/_sandbox/requests",
+                                                            params={"since": since}))
+        return dict(sorted(found.items()))
+
+    def reset(self, latency_ms: float | None = None, rate_limit: float = 0.0) -> None:
+        """Back to the seed's state, with this benchmark's latency (or ``latency_ms``)
+        and no rate limit (or ``rate_limit`` requests a second, the bucket full)."""
         self.call("POST", "/_sandbox/reset", {"seed": self.seed})
+        self.faults(self.latency_ms if latency_ms is None else latency_ms, rate_limit)
+
+    def faults(self, latency_ms: float, rate_limit: float = 0.0) -> None:
+        """Change the injected latency and rate limit now (``POST /_sandbox/faults``)."""
         self.call("POST", "/_sandbox/faults",
-                  {"latency_ms": self.latency_ms, "fail_rate": 0.0, "rate_limit": 0.0})
+                  {"latency_ms": latency_ms, "fail_rate": 0.0, "rate_limit": rate_limit})
 
     # -- admin look-ups (never inside a measured window) ----------------------
     def datastore_id(self, name: str) -> int:

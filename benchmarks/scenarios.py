@@ -1,18 +1,17 @@
-"""The six scenarios, each measured for every tool on a freshly reset sandbox."""
+"""The scenarios, each measured for every tool on a freshly reset sandbox: the six
+run at every size N, and (in :mod:`benchmarks.writes`) the write scenarios."""
 
 from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import floor, folders
+from benchmarks import floor, folders, usage
 from benchmarks.floor import Floor
 from benchmarks.sandbox import Sandbox, Stats, tool_env
 from benchmarks.tools import OURS, Tool
@@ -22,7 +21,7 @@ TWIN = "bench-twin"
 PROMOTE_TABLES = 10
 COMMAND_TIMEOUT = 3600.0
 
-SCENARIOS = {
+PER_SIZE = {  # run at every size N
     "export": "export of N checks",
     "plan": "plan / dry-run of an unchanged folder",
     "reimport": "re-import of an unchanged folder",
@@ -30,6 +29,11 @@ SCENARIOS = {
     "plan_edited": "plan with 1% of the checks edited",
     "promote": "promote 1,000 checks (10 tables x 100)",
 }
+WRITES = {  # run once, with --write-checks checks, whatever N
+    "concurrency_sweep": "first import at each --concurrency and latency (qualytics-ci)",
+    "rate_limited": "first import under a rate limit",
+}
+SCENARIOS = {**PER_SIZE, **WRITES}
 
 
 @dataclass
@@ -49,10 +53,44 @@ class Measurement:
     check: str = ""
     note: str = ""
     commands: list[str] = field(default_factory=list)
+    # the tool's own process (summed over a scenario's commands; RSS: the largest);
+    # None in results recorded before they were measured
+    cpu_s: float | None = None
+    cpu_user_s: float | None = None
+    cpu_sys_s: float | None = None
+    peak_rss_kb: int | None = None
+    checks: int = 0  # checks the scenario handles; 0: n
+    concurrency: int | None = None  # the --concurrency given; None: the tool's default
+    rate_limit: float = 0.0  # requests a second the sandbox allowed; 0: no limit
+    failures: int | None = None  # checks not created (or created twice), where counted
 
     @property
     def total(self) -> int:
         return int(self.requests.get("total", 0))
+
+    @property
+    def throttled(self) -> int:
+        """Requests the sandbox refused with 429 (0 when not recorded)."""
+        return int(self.requests.get("by_status", {}).get("429", 0))
+
+    @property
+    def check_count(self) -> int:
+        if self.checks:
+            return self.checks
+        return min(self.n, 100 * PROMOTE_TABLES) if self.scenario == "promote" else self.n
+
+    @property
+    def cpu_per_1000(self) -> float | None:
+        """Client CPU seconds per 1,000 checks handled."""
+        if self.cpu_s is None or not self.check_count:
+            return None
+        return self.cpu_s * 1000 / self.check_count
+
+    @property
+    def kb_per_check(self) -> float | None:
+        if self.peak_rss_kb is None or not self.check_count:
+            return None
+        return self.peak_rss_kb / self.check_count
 
     def add_check(self, text: str) -> None:
         self.check = f"{self.check}; {text}" if self.check else text
@@ -89,40 +127,52 @@ class Bench:
 
     # -- one measured window ----------------------------------------------------
     def measure(self, scenario: str, tool: Tool, commands: list[list[str]], fl: Floor,
-                folder: Path | None = None) -> Measurement:
-        self.sandbox.reset()
+                folder: Path | None = None, *, latency_ms: float | None = None,
+                rate_limit: float = 0.0, concurrency: int | None = None) -> Measurement:
+        """Reset the sandbox (its latency: the run's or ``latency_ms``; ``rate_limit``),
+        run ``commands`` and record what they sent and cost. The harness's look-ups
+        afterwards run without injected latency or limit."""
+        latency = self.sandbox.latency_ms if latency_ms is None else latency_ms
+        self.sandbox.reset(latency, rate_limit)
         extra = {}
         if folder is not None and folder.exists():
             extra = {name: f"bench-{name.lower()}" for name in folders.placeholders(folder)}
         env = tool_env(self.sandbox, extra, self.workdir / "home")
-        log = self.workdir / "logs" / f"{self.n}-{scenario}-{tool.name}.log"
+        label = scenario if concurrency is None else f"{scenario}-c{concurrency}"
+        if latency_ms is not None:
+            label += f"-{latency:g}ms"
+        log = self.workdir / "logs" / f"{self.n}-{label}-{tool.name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        print(f"  [{self.n}] {scenario:13} {tool.name:13} ...", end="", file=sys.stderr,
+        print(f"  [{self.n}] {label:26} {tool.name:13} ...", end="", file=sys.stderr,
               flush=True)
         before = self.sandbox.stats()
-        started = time.perf_counter()
-        code = 0
+        spent = usage.NOTHING
         with log.open("w") as out:
             for argv in commands:
-                done = subprocess.run(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT,
-                                      check=False)
-                code = code or done.returncode
-        wall = time.perf_counter() - started
+                spent += usage.run(argv, env=env, out=out, result=log.with_suffix(".usage.json"),
+                                   timeout=COMMAND_TIMEOUT)
         used = self.sandbox.stats().minus(before)
+        statuses = self.sandbox.statuses(before.last_seq)
+        self.sandbox.faults(0.0)
+        code = spent.exit_code
         m = Measurement(
             scenario=scenario, tool=tool.name, n=self.n,
-            latency_ms=self.sandbox.latency_ms, wall_s=round(wall, 3),
-            exit_code=code, ok=code == 0, requests=_stats_json(used),
-            floor_requests=fl.requests, floor_s=round(fl.seconds(self.sandbox.latency_ms), 3),
+            latency_ms=latency, wall_s=round(spent.wall_s, 3),
+            exit_code=code, ok=code == 0, requests={**_stats_json(used), "by_status": statuses},
+            floor_requests=fl.requests,
+            floor_s=round(fl.seconds(latency, concurrency, rate_limit), 3),
             commands=[" ".join(a[-6:]) for a in commands[:1]],
+            cpu_s=round(spent.cpu_s, 3), cpu_user_s=round(spent.user_s, 3),
+            cpu_sys_s=round(spent.sys_s, 3), peak_rss_kb=spent.peak_rss_kb,
+            concurrency=concurrency, rate_limit=rate_limit,
         )
         if code:
             m.note = _tail(log)
         elif tool.name == OURS:
             m.check = _headline(log)
-        print(f" {wall:8.2f} s {used.total:7d} requests"
-              f"{'' if m.ok else f'  exit {code}'}", file=sys.stderr)
+        print(f" {m.wall_s:8.2f} s {used.total:7d} requests {spent.cpu_s:7.2f} s CPU "
+              f"{spent.peak_rss_kb / 1024:6.1f} MB{'' if m.ok else f'  exit {code}'}",
+              file=sys.stderr)
         self.results.append(m)
         return m
 
@@ -131,6 +181,7 @@ class Bench:
         uids = self.sandbox.check_uids(datastore_id)
         dupes = sum(c - 1 for c in Counter(uids).values() if c > 1)
         m.add_check(f"{len(uids)} checks, {len(set(uids))} distinct uids")
+        m.failures = max(0, expected - len(set(uids))) + dupes
         if len(uids) != expected or dupes:
             m.ok = False
             m.note = (m.note + f" expected {expected} checks, found {len(uids)} "

@@ -30,9 +30,14 @@ class Tool:
             return [*self.base, "--quiet", "plan", "--input", str(folder)]
         return [*self.base, "config", "import", "--input", str(folder), "--dry-run"]
 
-    def apply(self, folder: Path) -> list[str]:
+    def apply(self, folder: Path, concurrency: int | None = None) -> list[str]:
+        """Import ``folder``; with ``concurrency``, that many requests in flight at most
+        (qualytics-ci only: qualytics-cli sends one at a time and has no such option)."""
         if self.name == OURS:
-            return [*self.base, "--quiet", "import", "--input", str(folder)]
+            window = [] if concurrency is None else ["--concurrency", str(concurrency)]
+            return [*self.base, "--quiet", "import", "--input", str(folder), *window]
+        if concurrency is not None:
+            raise ValueError(f"{self.name} has no concurrency option")
         return [*self.base, "config", "import", "--input", str(folder)]
 
     def promote(self, source: str, destination: str) -> list[str]:
