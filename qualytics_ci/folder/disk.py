@@ -18,7 +18,7 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -195,9 +195,10 @@ def _stage(root: Path, changed: dict[str, bytes]) -> Path:
     return stage
 
 
-def _commit(root: Path, stage: Path, changed: dict[str, str]) -> None:
+def _commit(root: Path, stage: Path, changed: dict[str, str]) -> set[str]:
     """Move the staged files into place (``changed``: each file's outermost missing
-    folder, or _HERE): a missing folder whole, one rename; any other file on its own."""
+    folder, or _HERE): a missing folder whole, one rename; any other file on its own.
+    The folders moved whole (they hold nothing but files just written)."""
     into, source = _prefix(root), _prefix(stage)
     moved: set[str] = set()
     for done, (rel, missing) in enumerate(changed.items()):
@@ -213,21 +214,23 @@ def _commit(root: Path, stage: Path, changed: dict[str, str]) -> None:
                 f"{(root / rel).as_posix()}: {_why(exc)}",
                 hint="fix the cause and run export again: it rewrites only what differs"
             ) from None
+    return moved
 
 
-def owned_files(root: Path) -> Iterator[str]:
+def owned_files(root: Path, skip: Collection[str] = ()) -> Iterator[str]:
     """Relative paths of the YAML files under the folders a write may remove from,
-    sorted; symbolic links are neither followed nor listed."""
+    sorted, but in the folders ``skip`` names; symbolic links are neither followed nor
+    listed."""
     found: list[str] = []
     for top in OWNED_TOP:
         start = root / top
-        if start.is_symlink() or not start.is_dir():
+        if top in skip or start.is_symlink() or not start.is_dir():
             continue
-        _walk_yaml(os.fspath(start), top, found)
+        _walk_yaml(os.fspath(start), top, found, skip)
     yield from sorted(found)
 
 
-def _walk_yaml(folder: str, rel: str, found: list[str]) -> None:
+def _walk_yaml(folder: str, rel: str, found: list[str], skip: Collection[str]) -> None:
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -236,7 +239,9 @@ def _walk_yaml(folder: str, rel: str, found: list[str]) -> None:
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                _walk_yaml(entry.path, f"{rel}/{entry.name}", found)
+                inner = f"{rel}/{entry.name}"
+                if inner not in skip:
+                    _walk_yaml(entry.path, inner, found, skip)
             elif entry.name.endswith((".yaml", ".yml")) and not entry.is_symlink():
                 found.append(f"{rel}/{entry.name}")
         except OSError:
@@ -267,22 +272,24 @@ def write_folder(root: Path, files: dict[str, str], managed: Callable[[str], boo
                 f"in {root}", hint="give --output a shorter path") from None
         changed[rel] = data
         missing[rel] = where
+    fresh: set[str] = set()
     if changed:
         stage = _stage(root, changed)
         try:
-            _commit(root, stage, missing)
+            fresh = _commit(root, stage, missing)
         finally:
             _clear(stage)
-    removed = _remove_stale(root, files, managed)
+    removed = _remove_stale(root, files, managed, fresh)
     progress.finish()
     return WriteResult(tuple(changed), tuple(unchanged), tuple(removed))
 
 
-def _remove_stale(root: Path, files: dict[str, str], managed: Callable[[str], bool]
-                  ) -> list[str]:
+def _remove_stale(root: Path, files: dict[str, str], managed: Callable[[str], bool],
+                  fresh: Collection[str]) -> list[str]:
+    """Remove the managed files not in ``files`` (none is in a ``fresh`` folder)."""
     removed = []
     kept: set[Path] | None = None  # what the files resolve to (a link inside may alias one)
-    for rel in owned_files(root):
+    for rel in owned_files(root, fresh):
         if rel not in files and managed(rel):
             path = root / rel
             kept = kept if kept is not None else _resolved(root, files)

@@ -134,3 +134,17 @@ def test_a_file_at_the_top_of_the_folder(tmp_path: Path) -> None:
                           lambda rel: False)
     assert result.written == ("qualytics-ci.yaml",)
     assert files_in(tmp_path) == {"qualytics-ci.yaml": b"concurrency: 8\n"}
+
+
+def test_a_file_gone_from_an_old_folder_is_removed_beside_a_new_folder(
+        tmp_path: Path) -> None:
+    root = tmp_path / "cfg"
+    write_folder(root, FILES, owns_all)
+    now = {"connections/db.yaml": "name: db\n", "datastores/wh/_datastore.yaml": "name: wh\n",
+           "datastores/lake/_datastore.yaml": "name: lake\n",
+           "datastores/lake/checks/events/notnull__id.yaml": "rule_type: notNull\n"}
+    result = write_folder(root, now, owns_all)
+    assert result.written == ("datastores/lake/_datastore.yaml",
+                              "datastores/lake/checks/events/notnull__id.yaml")
+    assert result.removed == ("datastores/wh/checks/orders/notnull__id.yaml",)
+    assert files_in(root) == {rel: text.encode() for rel, text in now.items()}
