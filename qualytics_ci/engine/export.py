@@ -120,7 +120,7 @@ def write_export(root: Path, state: TargetState, kinds: frozenset[Kind],
     for ds, name in state.container_ids:
         tables.setdefault(ds, []).append(name)
     files = folder_files(config, tables)
-    ds_dirs = {PurePosixPath(rel).parts[1] for rel in files if rel.startswith("datastores/")}
+    ds_dirs = {rel.split("/", 2)[1] for rel in files if rel.startswith("datastores/")}
     ds_dirs.update(slug(name) for name in datastores)
     owned = managed_paths(kinds, None if all_datastores else ds_dirs, all_datastores)
     return write_folder(root, files, owned, progress)

@@ -9,6 +9,7 @@ computed fields within a container) and, for checks, by the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,14 @@ KINDS_BY_FLAG = {
 }
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=8192)
 def slug(text: str) -> str:
-    """Lower-case; every run of characters outside ``[a-z0-9]`` becomes one ``_``."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    """Lower-case; every run of characters outside ``[a-z0-9]`` becomes one ``_``
+    (remembered: the same field and rule names come back for every check)."""
+    return _NOT_SLUG.sub("_", text.lower()).strip("_")
 
 
 def derive_uid(container: str, rule_type: str, fields: Iterable[str]) -> str:

@@ -15,10 +15,16 @@ from qualytics_ci.folder.model import Check, Config, Entity, check_file_stem, sl
 from qualytics_ci.folder.naming import assign, short_stem
 
 
-def _unique(stem: str, taken: set[str]) -> str:
-    name, n = stem, 2
+def _unique(stem: str, taken: set[str], tried: dict[str, int]) -> str:
+    """The first of ``stem``, ``stem_2``, ``stem_3``... not ``taken``; ``tried`` remembers
+    where the search for each stem stopped (``taken`` only grows, so the names before it
+    stay taken) and saves a folder of many alike checks from starting over each time."""
+    n = tried.get(stem, 1)
+    name = stem if n == 1 else f"{stem}_{n}"
     while name in taken:
-        name, n = f"{stem}_{n}", n + 1
+        n += 1
+        name = f"{stem}_{n}"
+    tried[stem] = n
     taken.add(name)
     return name
 
@@ -82,11 +88,11 @@ def _check_paths(checks: Iterable[Check], ds_dir: Mapping[str, str]) -> dict[str
     dirs: dict[str, dict[str, str]] = {}
     for ds in {c.datastore for c in ordered}:
         dirs[ds] = assign(c.container for c in ordered if c.datastore == ds)
-    stems: dict[str, set[str]] = {}
+    stems: dict[str, tuple[set[str], dict[str, int]]] = {}
     for check in ordered:
         folder = f"{ds_dir[check.datastore]}/checks/{dirs[check.datastore][check.container]}"
-        stem = _unique(short_stem(check_file_stem(check.rule_type, check.fields)),
-                       stems.setdefault(folder, set()))
+        taken, tried = stems.setdefault(folder, (set(), {}))
+        stem = _unique(short_stem(check_file_stem(check.rule_type, check.fields)), taken, tried)
         out[f"{folder}/{stem}.yaml"] = check
     return out
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder.emitter import emit
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FastDumper: Any = getattr(yaml, "CSafeDumper", None)
@@ -250,9 +251,16 @@ def dump(data: Any) -> str:
     """The canonical text of ``data``: ``yaml.safe_dump(default_flow_style=False,
     sort_keys=False, allow_unicode=True)``, ending with exactly one newline.
 
-    libyaml's emitter is used where its output is byte-identical (ten times faster);
-    PyYAML's for anything else.
+    Written by :func:`~qualytics_ci.folder.emitter.emit` where it is sure to write those
+    bytes, else by :func:`dump_yaml`.
     """
+    text = emit(data)
+    return dump_yaml(data) if text is None else text
+
+
+def dump_yaml(data: Any) -> str:
+    """:func:`dump` through PyYAML: libyaml's emitter where its output is byte-identical
+    (ten times faster), PyYAML's for anything else."""
     options: dict[str, Any] = {"default_flow_style": False, "sort_keys": False,
                                "allow_unicode": True}
     if _FastDumper is not None and _plain(data):

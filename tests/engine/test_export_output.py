@@ -11,6 +11,7 @@ import pytest
 
 from qualytics_ci.engine.export import check_output
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import disk
 from qualytics_ci.folder.disk import STAGING, write_folder
 
 FILES = {"connections/db.yaml": "name: db\n",
@@ -138,14 +139,14 @@ def test_a_failure_while_writing_leaves_the_folder_as_it_was(
     before = snapshot(root)
     changed = {rel: text + "changed: true\n" for rel, text in FILES.items()}
     changed["datastores/wh/checks/orders/zz_new.yaml"] = "rule_type: isType\n"
-    real = Path.write_bytes
+    real = disk._write_file
 
-    def disk_full(self: Path, data: bytes) -> int:
-        if self.name == "zz_new.yaml":
+    def disk_full(path: str, data: bytes) -> None:
+        if path.endswith("/zz_new.yaml"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(disk, "_write_file", disk_full)
     with pytest.raises(QualyticsCIError) as exc:
         write_folder(root, changed, owns_all)
     assert exc.value.message == (
