@@ -23,10 +23,12 @@ def build_sandbox(*, seed: str = "demo", latency_ms: float = 0.0, fail_rate: flo
                   tokens: dict[str, str] | None = None, lost_rate: float = 0.0) -> Sandbox:
     """A :class:`Sandbox` seeded (or restored from ``state`` when that file exists)."""
     saved = load_state(state) if state else None
-    store = Store(saved if saved is not None else seeds.build(seed), state=state)
+    data, json_of = (saved, {}) if saved is not None else seeds.build_rendered(seed)
+    store = Store(data, state=state)
     store.operation_seconds = operation_seconds
     if saved is None:
-        store.touch()
+        store.touch()  # a new state file is written at once
+        store.rendered.update(json_of)  # after touch(), which forgets cached JSON
     sandbox = Sandbox(store=store, seed=seed, token_overrides=dict(tokens or {}),
                       faults=Faults(latency_ms=latency_ms, fail_rate=fail_rate,
                                     fail_seed=fail_seed, rate_limit=rate_limit,

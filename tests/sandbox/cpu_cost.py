@@ -8,15 +8,18 @@ request batches one at a time. For each batch it reads the sandbox process's CPU
 time (user + system, from ``/proc/PID/stat``) before and after, and prints the
 sandbox CPU per request:
 
-- every page of ``GET /api/quality-checks?datastore=<bench>&size=100``;
-- ``GET /api/containers?datastore=<bench>&size=100`` (one page, read 20 times);
+- every page of ``GET /api/quality-checks?datastore=<bench>&size=100``, 10 times, then
+  once more after a change that makes the sandbox forget the JSON it keeps;
+- ``GET /api/containers?datastore=<bench>&size=100`` (one page, read 500 times);
 - 1,000 single ``GET /api/quality-checks/{id}``;
 - 2,000 ``POST /api/quality-checks`` into the empty twin datastore ``bench-twin``;
 - 1,000 ``PUT /api/quality-checks/{id}`` of those new checks;
 - every page of the twin's checks again (after the writes).
 
 A second pass with 32 client threads (one connection each) repeats the bench
-pages and reports the wall time too, to show that pages are served concurrently.
+pages and reports the wall time too; a third, with 200 ms of injected latency and
+64 threads, shows how many requests the sandbox serves at once (the latency is an
+``asyncio.sleep``: waiting requests cost no CPU and block nothing).
 """
 
 from __future__ import annotations
@@ -95,8 +98,8 @@ def main() -> None:
         info = json.loads(ready.read_text())
         url, token = info["url"], info["tokens"]["admin"]
         api = Client(url, token)
-        ds = {d["name"]: d["id"] for d in api.call("GET", "/api/datastores", size=100)["items"]}
-        bench, twin = ds["bench"], ds["bench-twin"]
+        ds = {d["name"]: d for d in api.call("GET", "/api/datastores", size=100)["items"]}
+        bench, twin = ds["bench"]["id"], ds["bench-twin"]["id"]
         tables = [c["id"] for c in api.call("GET", "/api/containers/listing", datastore=twin)]
         first = api.call("GET", "/api/quality-checks", datastore=bench, size=100)
         pages = first["pages"]
@@ -111,9 +114,15 @@ def main() -> None:
                                     size=100, page=page)
 
         measure(proc.pid, "GET /quality-checks?datastore=bench&size=100",
+                [page_of(bench, p) for p in range(1, pages + 1)] * 10)
+        # a catalog change forgets every cached body: the next read renders each check
+        api.call("POST", "/_sandbox/catalog", {"connection_id": ds["bench"]["connection_id"],
+                                               "name": "refunds",
+                                               "columns": [["refund_id", "Integral"]]})
+        measure(proc.pid, "  the same, nothing cached (after a change)",
                 [page_of(bench, p) for p in range(1, pages + 1)])
         measure(proc.pid, "GET /containers?datastore=bench&size=100",
-                [lambda: api.call("GET", "/api/containers", datastore=bench, size=100)] * 20)
+                [lambda: api.call("GET", "/api/containers", datastore=bench, size=100)] * 500)
         measure(proc.pid, "GET /quality-checks/{id}",
                 [lambda i=i: api.call("GET", f"/api/quality-checks/{i}")
                  for i in (ids * 10)[:1000]])
@@ -138,7 +147,7 @@ def main() -> None:
                 [update(i, ident) for i, ident in enumerate(created[:1000])])
         twin_pages = api.call("GET", "/api/quality-checks", datastore=twin, size=100)["pages"]
         measure(proc.pid, "GET /quality-checks?datastore=bench-twin&size=100",
-                [page_of(twin, p) for p in range(1, twin_pages + 1)])
+                [page_of(twin, p) for p in range(1, twin_pages + 1)] * 10)
 
         print("32 client threads, one keep-alive connection each, all bench pages x 4")
         clients = [Client(url, token) for _ in range(32)]
@@ -155,6 +164,25 @@ def main() -> None:
         cpu, wall = cpu_seconds(proc.pid) - before, time.perf_counter() - start
         print(f"  {len(jobs)} pages: {cpu * 1000 / len(jobs):.2f} ms sandbox CPU each, "
               f"{wall:.2f} s wall ({len(jobs) / wall:.0f} pages/s)")
+
+        latency = 200
+        api.call("POST", "/_sandbox/faults", {"latency_ms": latency})
+        print(f"64 client threads, one keep-alive connection each, latency {latency} ms: "
+              "5 pages each")
+        clients += [Client(url, token) for _ in range(32)]
+
+        def slow_reader(k: int) -> None:
+            for page in range(1, 6):
+                clients[k].call("GET", "/api/quality-checks", datastore=bench, size=100,
+                                page=page)
+
+        before, start = cpu_seconds(proc.pid), time.perf_counter()
+        with ThreadPoolExecutor(64) as pool:
+            list(pool.map(slow_reader, range(64)))
+        cpu, wall = cpu_seconds(proc.pid) - before, time.perf_counter() - start
+        print(f"  320 pages in {wall:.2f} s wall (one at a time: {320 * latency / 1000:.0f} s; "
+              f"so ~{320 * latency / 1000 / wall:.0f} in flight at once), "
+              f"{cpu * 1000 / 320:.2f} ms sandbox CPU each")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
