@@ -150,7 +150,13 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     )
     app.state.sandbox = sandbox
     for router in ROUTERS:
-        app.include_router(router, prefix="/api")
+        for route in router.routes:
+            # added one by one rather than with include_router, whose nested routers
+            # FastAPI walks route by route, twice, for every request
+            assert isinstance(route, APIRoute)
+            app.add_api_route("/api" + route.path, route.endpoint,
+                              methods=sorted(route.methods or ()), summary=route.summary,
+                              name=route.name)
     _control_routes(app)
 
     @app.exception_handler(ApiError)
