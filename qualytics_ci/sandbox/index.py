@@ -21,6 +21,11 @@ from typing import Any
 Record = dict[str, Any]
 ARCHIVED_STATUSES = ("Discarded", "Invalid")  # an archived check's status is its reason
 PARTS = ("checks", "containers", "computed_fields")
+PART_ATTRIBUTES = {
+    "checks": ("checks_by_ds", "checks_by_container", "_check_slot"),
+    "containers": ("containers_by_ds", "container_names", "_container_slot"),
+    "computed_fields": ("fields_by_container", "_field_slot"),
+}
 EMPTY: list[int] = []
 
 
@@ -61,16 +66,16 @@ class Index:
 
     # ---- (re)building --------------------------------------------------------------
     def rebuild(self, part: str, table: dict[int, Record]) -> None:
-        """File every record of ``table`` afresh under ``part``."""
-        if part == "checks":
-            self.checks_by_ds, self.checks_by_container, self._check_slot = {}, {}, {}
-        elif part == "containers":
-            self.containers_by_ds, self.container_names, self._container_slot = {}, {}, {}
-        else:
-            self.fields_by_container, self._field_slot = {}, {}
-        self.stale.discard(part)
+        """File every record of ``table`` afresh under ``part``. The new lists replace
+        the old ones only once complete, and the part stops being stale last, so a
+        reader that finds it fresh never sees it half built."""
+        fresh = Index()
+        fresh.stale = set()
         for rec in table.values():
-            self.file(part, rec)
+            fresh.file(part, rec)
+        for name in PART_ATTRIBUTES[part]:
+            setattr(self, name, getattr(fresh, name))
+        self.stale.discard(part)
 
     def file(self, part: str, rec: Record) -> None:
         """File a new or changed record (moving it if its keys changed)."""
