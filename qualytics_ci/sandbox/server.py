@@ -51,7 +51,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _server(sandbox: Sandbox, host: str) -> uvicorn.Server:
-    # http="auto": httptools' parser when installed (the sandbox extra brings it), h11 if not
+    # http="auto": httptools' parser when installed (the sandbox extra brings it), h11 if not.
+    # Concurrency: no limit_concurrency (uvicorn answers 503 above one), so every open
+    # connection is served at once, injected latency being an asyncio.sleep; idle
+    # keep-alive connections stay open 30 s (uvicorn's default, 5 s, would close a
+    # client's pooled connections between its phases); the backlog is _listen's 2048.
     config = uvicorn.Config(create_app(sandbox), host=host, log_level="warning",
                             access_log=False, lifespan="off", http="auto",
                             timeout_keep_alive=30)

@@ -52,8 +52,8 @@ def honest_clients(rate: float, clients: int, seconds: float,
     return served / (seconds - 1), refused, worst
 
 
-@pytest.mark.parametrize(("rate", "clients"), [(100, 1), (100, 32), (100, 64), (10, 32),
-                                               (2, 8), (0.5, 3)])
+@pytest.mark.parametrize(("rate", "clients"), [(100, 1), (100, 32), (100, 64), (100, 200),
+                                               (10, 32), (2, 8), (0.5, 3)])
 def test_clients_honouring_retry_after_reach_the_limit_without_a_tail(
         rate: float, clients: int) -> None:
     per_second, refused, worst = honest_clients(rate, clients, seconds=61)
