@@ -26,6 +26,7 @@ from qualytics_ci.sandbox.store import Store
 from qualytics_ci.sandbox.web import FastJSON, no_content, ok
 
 JSON_BODY = Body(default=None)
+ROUTERS = (connections_router, containers_router, checks_router, operations_router, misc_router)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Sandbox:
     def reset(self, seed: str | None = None) -> None:
         """Replace all data with a fresh copy of ``seed`` (default: the current seed)."""
         self.seed = seed or self.seed
-        self.store.replace(seeds.build(self.seed))
+        self.store.replace(*seeds.build_rendered(self.seed))
         if self.token_overrides:
             auth.replace_tokens(self.store, self.token_overrides)
 
@@ -111,7 +112,7 @@ def _control_routes(app: FastAPI) -> None:
             if user is None:
                 raise invalid(["body", "user"], "Unknown user (admin, manager, editor, reporter)")
             user["permissions"][str(body["datastore_id"])] = perm
-            sandbox.store.touch()
+            sandbox.store.touch("users")
         return ok(views.user(user))
 
     @app.post("/_sandbox/catalog", tags=["sandbox"],
@@ -148,9 +149,14 @@ def create_app(sandbox: Sandbox) -> FastAPI:
         redoc_url=None, default_response_class=FastJSON,
     )
     app.state.sandbox = sandbox
-    for router in (connections_router, containers_router, checks_router, operations_router,
-                   misc_router):
-        app.include_router(router, prefix="/api")
+    for router in ROUTERS:
+        for route in router.routes:
+            # added one by one rather than with include_router, whose nested routers
+            # FastAPI walks route by route, twice, for every request
+            assert isinstance(route, APIRoute)
+            app.add_api_route("/api" + route.path, route.endpoint,
+                              methods=sorted(route.methods or ()), summary=route.summary,
+                              name=route.name)
     _control_routes(app)
 
     @app.exception_handler(ApiError)
@@ -158,8 +164,6 @@ def create_app(sandbox: Sandbox) -> FastAPI:
         return FastJSON({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
     routes = [("/api" + route.path, set(route.methods or ()))
-              for router in (connections_router, containers_router, checks_router,
-                             operations_router, misc_router)
-              for route in router.routes if isinstance(route, APIRoute)]
+              for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
     app.add_middleware(FaultsMiddleware, faults=sandbox.faults, log=sandbox.log, routes=routes)
     return app

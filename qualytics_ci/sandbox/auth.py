@@ -61,7 +61,7 @@ def replace_tokens(store: Store, new: dict[str, str]) -> None:
         for user in store.table("users").values():
             if user["username"] in new:
                 user["_token"] = new[user["username"]]
-        store.touch()
+        store.touch("users")
 
 
 def user_for_token(store: Store, header: str | None) -> Record:

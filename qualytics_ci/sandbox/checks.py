@@ -7,7 +7,8 @@ are fixed at creation (an update ignores ``rule`` and ``container_id``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from qualytics_ci.sandbox import auth
@@ -90,7 +91,7 @@ def update_check(store: Store, user: Record, ident: int, body: Any) -> Record:
         draft.update(status=status, deleted_at=None, last_editor_id=user["id"],
                      updated=now_iso())
         rec.update(draft)
-        store.touch()
+        store.touch("checks", rec)
         return rec
 
 
@@ -107,7 +108,7 @@ def archive_check(store: Store, user: Record, ident: int, *, archive: bool = Tru
         auth.require_permission(store, user, rec["datastore_id"], "Author", "archive checks")
         rec.update(status=status.capitalize(), deleted_at=now_iso(),
                    last_editor_id=user["id"], updated=now_iso())
-        store.touch()
+        store.touch("checks", rec)
         return rec
 
 
@@ -126,11 +127,16 @@ def bulk_delete(store: Store, user: Record, body: Any) -> list[Record]:
     return out
 
 
-def select_checks(store: Store, *, datastores: Iterable[int] = (), containers: Iterable[int] = (),
-                  tags: Iterable[str] = (), status: Iterable[str] = (),
-                  archived: str | None = None, rule_types: Iterable[str] = (),
-                  search: str | None = None) -> list[Record]:
-    """The list filters of GET /quality-checks. ``archived``: None (exclude), only, include."""
+def select_check_ids(store: Store, *, datastores: Iterable[int] = (),
+                     containers: Iterable[int] = (), tags: Iterable[str] = (),
+                     status: Iterable[str] = (), archived: str | None = None,
+                     rule_types: Iterable[str] = (), search: str | None = None
+                     ) -> Sequence[int]:
+    """The list filters of GET /quality-checks, as check ids in id order. ``archived``:
+    None (exclude), only, include. No datastore and no container means all checks.
+
+    Datastore, container and archived are index look-ups; without other filters the
+    answer is the index's own list (read it, do not change it)."""
     ds, cs, tg = set(datastores), set(containers), set(tags)
     st = {s.capitalize() for s in status}
     rules = set(rule_types)
@@ -138,22 +144,32 @@ def select_checks(store: Store, *, datastores: Iterable[int] = (), containers: I
         st.discard("Archived")
         st.update(ARCHIVED_STATUSES)
         archived = archived or "include"
+    kinds = (True,) if archived == "only" else (False, True) if archived == "include" \
+        else (False,)
+    if cs:
+        lists = [store.check_ids(container_id=c, archived=k) for c in cs for k in kinds]
+    elif ds:
+        lists = [store.check_ids(datastore_id=d, archived=k) for d in ds for k in kinds]
+    else:
+        lists = [store.check_ids(archived=k) for k in kinds]
+    lists = [ids for ids in lists if ids]
+    found: Sequence[int] = lists[0] if len(lists) == 1 else sorted(chain(*lists))
+    if not ((cs and ds) or tg or st or rules or search):
+        return found
+    table = store.table("checks")
+    needle = search.lower() if search else None
     out = []
-    for rec in list(store.table("checks").values()):
-        is_archived = rec["status"] in ARCHIVED_STATUSES
-        if archived == "only" and not is_archived:
-            continue
-        if archived not in ("only", "include") and is_archived:
-            continue
-        if (ds and rec["datastore_id"] not in ds) or (cs and rec["container_id"] not in cs):
+    for ident in found:
+        rec = table[ident]
+        if cs and ds and rec["datastore_id"] not in ds:
             continue
         if (tg and not tg.intersection(rec["tags"])) or (st and rec["status"] not in st):
             continue
         if rules and rec["rule_type"] not in rules:
             continue
-        if search and search.lower() not in (rec["description"] + rec["rule_type"]).lower():
+        if needle and needle not in (rec["description"] + rec["rule_type"]).lower():
             continue
-        out.append(rec)
+        out.append(ident)
     return out
 
 

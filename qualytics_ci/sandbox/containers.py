@@ -151,11 +151,11 @@ def update_container(store: Store, user: Record, ident: int, body: Any) -> Recor
             if other and other["id"] != ident:
                 raise conflict(f"Container with name '{name}' already exists")
             draft = {**rec, "name": name}
-            _apply_definition(store, draft, body)
-            rec.update(draft)
         else:
-            _apply_definition(store, rec, body)
-        store.touch()
+            draft = dict(rec)
+        _apply_definition(store, draft, body)
+        rec.update(draft)
+        store.touch("containers", rec)
         return rec
 
 
@@ -244,7 +244,7 @@ def update_computed_field(store: Store, user: Record, ident: int, body: Any) -> 
         draft = {**rec, "name": name, "last_editor_id": user["id"], "status": "Active"}
         _field_values(store, draft, body)
         rec.update(draft)
-        store.touch()
+        store.touch("computed_fields", rec)
         return rec
 
 
@@ -273,6 +273,6 @@ def drop_container(store: Store, ident: int) -> None:
     with store.lock:
         for cf in store.computed_fields_of(ident):
             store.delete("computed_fields", cf["id"])
-        for chk in list(store.where("checks", container_id=ident)):
+        for chk in store.checks_of(ident, archived=True):
             store.delete("checks", chk["id"])
         store.delete("containers", ident)

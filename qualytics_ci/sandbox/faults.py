@@ -1,13 +1,15 @@
 """Injected faults (latency, failures, rate limit) and the request log, as one ASGI middleware.
 
-Order for each ``/api`` request: wait ``latency_ms``; refuse with 429 (and
+Order for each ``/api`` request: wait ``latency_ms`` (``asyncio.sleep``: the
+event loop serves other requests meanwhile); refuse with 429 (and
 ``Retry-After`` in whole seconds) above ``rate_limit`` requests per second
-(token bucket); fail a ``fail_rate`` fraction with 503 or 500 (seeded RNG,
-decided before the request is processed, so a failed write changed nothing);
-otherwise serve — except that a ``lost_rate`` fraction of writes is applied and
-then answered with 502, as when a proxy loses the response (the client cannot
-know whether its write happened).  Every ``/api`` request but the docs is logged with its path
-template; ``/_sandbox`` control requests are neither faulted nor logged.
+(token bucket, see :meth:`Faults.throttle`); fail a ``fail_rate`` fraction
+with 503 or 500 (seeded RNG, decided before the request is processed, so a
+failed write changed nothing); otherwise serve — except that a ``lost_rate``
+fraction of writes is applied and then answered with 502, as when a proxy
+loses the response (the client cannot know whether its write happened).
+Every ``/api`` request but the docs is logged with its path template;
+``/_sandbox`` control requests are neither faulted nor logged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import math
 import random
 import threading
 import time
+from bisect import bisect_right, insort
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,26 +41,41 @@ class Faults:
     rate_limit: float = 0.0
     lost_rate: float = 0.0
     fail_seed: int | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # seconds
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _tokens: float = 0.0
-    _last: float = field(default_factory=time.monotonic)
+    _last: float = 0.0
+    _owed: list[float] = field(default_factory=list, repr=False)  # when 429'd requests return
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.fail_seed)
-        self._tokens = self.rate_limit
+        self._tokens = self._burst()
+        self._last = self.clock()
+
+    def _burst(self) -> float:
+        """The bucket's size: one second's worth of requests (at least one request)."""
+        return max(1.0, self.rate_limit)
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self._burst(), self._tokens + (now - self._last) * self.rate_limit)
+        self._last = now
 
     def update(self, settings: dict[str, Any]) -> None:
         """Apply new settings (keys latency_ms, fail_rate, rate_limit, fail_seed)."""
         with self._lock:
+            limited = self.rate_limit > 0
+            self._refill(self.clock())
             for key in ("latency_ms", "fail_rate", "rate_limit", "lost_rate"):
                 if settings.get(key) is not None:
                     setattr(self, key, float(settings[key]))
             if "fail_seed" in settings:
                 self.fail_seed = settings["fail_seed"]
                 self._rng = random.Random(self.fail_seed)
-            self._tokens = min(self._tokens, self.rate_limit) if self._tokens else self.rate_limit
-            self._last = time.monotonic()
+            # a new limit starts with a full bucket; a changed one keeps what is left
+            self._tokens = min(self._tokens, self._burst()) if limited else self._burst()
+            if self.rate_limit <= 0:
+                self._owed.clear()
 
     def as_dict(self) -> dict[str, Any]:
         """Current settings."""
@@ -65,18 +84,27 @@ class Faults:
                 "fail_seed": self.fail_seed}
 
     def throttle(self) -> int | None:
-        """Seconds to wait if this request exceeds the rate limit, else None."""
+        """Seconds to wait if this request exceeds the rate limit, else None.
+
+        A token bucket: it holds up to one second's worth of requests (``rate_limit``,
+        at least 1) and refills continuously at ``rate_limit`` per second; a request
+        takes a token or is refused. The wait (``Retry-After``, whole seconds, at least
+        1) is how long until a token is free for this request *after* the ones already
+        owed to requests refused earlier and not yet due back, so clients that honour
+        it come back spread over the seconds the bucket needs to serve them, rather
+        than all at once to fight over the same tokens."""
         if self.rate_limit <= 0:
             return None
         with self._lock:
-            now = time.monotonic()
-            self._tokens = min(self.rate_limit,
-                               self._tokens + (now - self._last) * self.rate_limit)
-            self._last = now
+            now = self.clock()
+            self._refill(now)
             if self._tokens >= 1:
                 self._tokens -= 1
                 return None
-            return max(1, math.ceil((1 - self._tokens) / self.rate_limit))
+            del self._owed[:bisect_right(self._owed, now)]
+            wait = max(1, math.ceil((1 + len(self._owed) - self._tokens) / self.rate_limit))
+            insort(self._owed, now + wait)
+            return wait
 
     def failure(self) -> int | None:
         """503 or 500 for an unlucky request, else None."""

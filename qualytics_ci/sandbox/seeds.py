@@ -2,7 +2,9 @@
 
 Seeds are built through the same entity functions the API uses (so they obey
 every rule), by the seed Admin, with operations finishing instantly. Built data
-is cached as a pickle per seed name, so a reset costs milliseconds.
+is cached as a pickle per seed name, so a reset costs milliseconds; so is the
+JSON of the seed's checks and containers (:mod:`.rendered`), so the first read
+of a page after a reset finds it written already.
 """
 
 from __future__ import annotations
@@ -13,24 +15,32 @@ import pickle
 import threading
 from typing import Any
 
-from qualytics_ci.sandbox import auth, checks, containers, entities, tags
+from qualytics_ci.sandbox import auth, checks, containers, entities, rendered, tags
 from qualytics_ci.sandbox.operations import start_operation
 from qualytics_ci.sandbox.problems import ApiError
 from qualytics_ci.sandbox.store import Record, Store
 
-_cache: dict[str, bytes] = {}
+Rendered = dict[tuple[str, int], bytes]
+_cache: dict[str, tuple[bytes, Rendered]] = {}
 _cache_lock = threading.Lock()
 ENVS = ("dev", "staging", "prod")
 
 
 def build(seed: str) -> dict[str, Any]:
     """A fresh copy of the data of ``seed`` (demo | empty | bench:N)."""
+    return build_rendered(seed)[0]
+
+
+def build_rendered(seed: str) -> tuple[dict[str, Any], Rendered]:
+    """:func:`build`, with the JSON of the seed's checks and containers (a fresh dict;
+    the bytes are shared, being immutable) for :meth:`.Store.replace`."""
     with _cache_lock:
         if seed not in _cache:
-            _cache[seed] = _build(seed).snapshot()
-        blob = _cache[seed]
+            store = _build(seed)
+            _cache[seed] = (store.snapshot(), rendered.all_of(store))
+        blob, json_of = _cache[seed]
     data: dict[str, Any] = pickle.loads(blob)
-    return data
+    return data, dict(json_of)
 
 
 def _build(seed: str) -> Store:

@@ -23,10 +23,12 @@ def build_sandbox(*, seed: str = "demo", latency_ms: float = 0.0, fail_rate: flo
                   tokens: dict[str, str] | None = None, lost_rate: float = 0.0) -> Sandbox:
     """A :class:`Sandbox` seeded (or restored from ``state`` when that file exists)."""
     saved = load_state(state) if state else None
-    store = Store(saved if saved is not None else seeds.build(seed), state=state)
+    data, json_of = (saved, {}) if saved is not None else seeds.build_rendered(seed)
+    store = Store(data, state=state)
     store.operation_seconds = operation_seconds
     if saved is None:
-        store.touch()
+        store.touch()  # a new state file is written at once
+        store.rendered.update(json_of)  # after touch(), which forgets cached JSON
     sandbox = Sandbox(store=store, seed=seed, token_overrides=dict(tokens or {}),
                       faults=Faults(latency_ms=latency_ms, fail_rate=fail_rate,
                                     fail_seed=fail_seed, rate_limit=rate_limit,
@@ -49,7 +51,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _server(sandbox: Sandbox, host: str) -> uvicorn.Server:
-    # http="auto": httptools' parser when installed (the sandbox extra brings it), h11 if not
+    # http="auto": httptools' parser when installed (the sandbox extra brings it), h11 if not.
+    # Concurrency: no limit_concurrency (uvicorn answers 503 above one), so every open
+    # connection is served at once, injected latency being an asyncio.sleep; idle
+    # keep-alive connections stay open 30 s (uvicorn's default, 5 s, would close a
+    # client's pooled connections between its phases); the backlog is _listen's 2048.
     config = uvicorn.Config(create_app(sandbox), host=host, log_level="warning",
                             access_log=False, lifespan="off", http="auto",
                             timeout_keep_alive=30)

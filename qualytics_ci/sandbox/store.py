@@ -12,6 +12,16 @@ connection id: the simulated physical tables/files a sync can discover).
 Thread safety: hold ``store.lock`` (re-entrant) around any read-modify-write;
 the entity functions in :mod:`.entities` do so. With ``state`` set, changes are
 flushed to a JSON snapshot (written atomically) shortly after each mutation.
+
+Every change ends in :meth:`Store.insert`, :meth:`Store.delete` or
+:meth:`Store.touch`, which keep two derived things current: the look-up
+:class:`~qualytics_ci.sandbox.index.Index` (checks, containers and computed
+fields by datastore / container) and ``rendered``, the cached response JSON of
+checks and containers (``(table, id) -> bytes``, filled by :mod:`.rendered`).
+``touch(table, rec)`` says what changed in place: a check re-files that check
+and forgets its own and its container's JSON; anything else (or a bare
+``touch()``) forgets all cached JSON and, for the indexed tables, marks the
+index stale.
 """
 
 from __future__ import annotations
@@ -27,12 +37,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from qualytics_ci.sandbox import index
 from qualytics_ci.sandbox.problems import not_found
 
 Record = dict[str, Any]
 
 LIVE_STATUSES = ("Active", "Draft")
-ARCHIVED_STATUSES = ("Discarded", "Invalid")  # an archived check's status is its reason
+ARCHIVED_STATUSES = index.ARCHIVED_STATUSES  # an archived check's status is its reason
+# tables whose changes never show in cached JSON: operations and teams are not part
+# of a check or container; of users only names and emails are, which never change
+UNRENDERED = frozenset({"operations", "teams", "users"})
 
 ID_TABLES = (
     "connections", "datastores", "containers", "computed_fields", "checks",
@@ -71,6 +85,9 @@ class Store:
         self._flusher: threading.Thread | None = None
         self.operation_seconds = 0.0  # how long new operations stay running
         self.pending: set[int] = self._running_ids()
+        self.index = index.Index()
+        self.rendered: dict[tuple[str, int], bytes] = {}
+        self.derived: dict[Any, Any] = {}  # per-container parts of rendering, see .rendered
         if state:
             self._flusher = threading.Thread(target=self._flush_loop, daemon=True,
                                              name="sandbox-state")
@@ -108,7 +125,7 @@ class Store:
             rec["id"] = self.next_id(table)
             rec.setdefault("created", now_iso())
             self.data[table][rec["id"]] = rec
-            self.touch()
+            self.touch(table, rec)
             return rec
 
     def delete(self, table: str, ident: int) -> Record:
@@ -116,8 +133,18 @@ class Store:
         with self.lock:
             rec = self.get(table, ident)
             del self.data[table][ident]
-            self.touch()
+            if table in index.PARTS:
+                self.index.drop(table, ident)
+            self._forget(table, rec)
             return rec
+
+    def _indexed(self, part: str) -> index.Index:
+        """The index, with ``part`` rebuilt first if it is stale."""
+        if part in self.index.stale:
+            with self.lock:
+                if part in self.index.stale:
+                    self.index.rebuild(part, self.data[part])
+        return self.index
 
     def where(self, table: str, **match: Any) -> Iterator[Record]:
         """Records whose keys equal every ``match`` value, in id order."""
@@ -157,15 +184,18 @@ class Store:
 
     def containers_of(self, datastore_id: int) -> list[Record]:
         """Containers of a datastore in id order."""
-        return list(self.where("containers", datastore_id=datastore_id))
+        table = self.data["containers"]
+        return [table[i] for i in self._indexed("containers").containers(datastore_id)]
 
     def container_by_name(self, datastore_id: int, name: str) -> Record | None:
         """The container of that exact name in a datastore, if any."""
-        return next(self.where("containers", datastore_id=datastore_id, name=name), None)
+        ident = self._indexed("containers").container_named(datastore_id, name)
+        return None if ident is None else self.container(ident)
 
     def computed_fields_of(self, container_id: int) -> list[Record]:
         """Computed fields defined on a container, in id order."""
-        return list(self.where("computed_fields", container_id=container_id))
+        table = self.data["computed_fields"]
+        return [table[i] for i in self._indexed("computed_fields").computed_fields(container_id)]
 
     def field_names(self, container_id: int) -> list[str]:
         """Names a check may reference: discovered fields, then computed fields."""
@@ -175,24 +205,61 @@ class Store:
 
     def checks_of(self, container_id: int, *, archived: bool = False) -> list[Record]:
         """Checks of a container (non-archived unless ``archived``), in id order."""
-        return [c for c in self.where("checks", container_id=container_id)
-                if archived or c["status"] in LIVE_STATUSES]
+        found = self._indexed("checks")
+        ids = found.container_checks(container_id)
+        if archived:
+            ids = sorted(ids + found.container_checks(container_id, archived=True))
+        table = self.data["checks"]
+        return [table[i] for i in ids]
+
+    def check_ids(self, *, datastore_id: int | None = None, container_id: int | None = None,
+                  archived: bool = False) -> list[int]:
+        """Ids of the live (or only the archived) checks of a datastore or of a container,
+        in id order. The list is the index's own: read it, do not change it."""
+        found = self._indexed("checks")
+        if container_id is not None:
+            return found.container_checks(container_id, archived)
+        if datastore_id is not None:
+            return found.datastore_checks(datastore_id, archived)
+        return sorted(i for ds in found.check_datastores()
+                      for i in found.datastore_checks(ds, archived))
 
     # ---- snapshots and persistence ------------------------------------------------
-    def replace(self, data: dict[str, Any]) -> None:
-        """Swap in a whole new data set (reset / restore)."""
+    def replace(self, data: dict[str, Any],
+                rendered: dict[tuple[str, int], bytes] | None = None) -> None:
+        """Swap in a whole new data set (reset / restore); ``rendered`` is cached JSON
+        known to match it (a seed's, see :func:`.seeds.build_rendered`)."""
         with self.lock:
             self.data = data
             self.pending = self._running_ids()
             self.touch()
+            self.rendered.update(rendered or {})
 
     def _running_ids(self) -> set[int]:
         return {i for i, op in self.data["operations"].items() if op.get("result") == "running"}
 
-    def touch(self) -> None:
-        """Mark the store changed (schedules a snapshot when persisting)."""
+    def touch(self, table: str | None = None, rec: Record | None = None) -> None:
+        """Mark the store changed (schedules a snapshot when persisting). ``table`` and
+        ``rec`` name what changed in place; without them, anything may have."""
+        if table in index.PARTS:
+            if rec is not None:
+                self.index.file(table, rec)
+            else:
+                self.index.stale.add(table)
+        elif table is None:
+            self.index.stale.update(index.PARTS)
+        self._forget(table, rec)
+
+    def _forget(self, table: str | None, rec: Record | None) -> None:
+        """Drop cached JSON that a change of ``rec`` in ``table`` may have outdated."""
         if self.state:
             self._dirty.set()
+        if table == "checks" and rec is not None:
+            self.rendered.pop(("checks", rec["id"]), None)
+            self.rendered.pop(("containers", rec["container_id"]), None)  # check_count
+        elif table not in UNRENDERED:
+            self.rendered.clear()
+            self.derived.clear()
 
     def snapshot(self) -> bytes:
         """A fast, private copy of all data (used to cache seeds for quick resets)."""

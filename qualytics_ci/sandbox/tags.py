@@ -30,6 +30,7 @@ def ensure_tags(store: Store, names: list[str]) -> None:
         if name not in tags:
             tags[name] = {"name": name, "color": None, "description": None,
                           "category": None, "created": now_iso()}
+            store.touch("global_tags")  # a check or container naming it shows it now
 
 
 def ensure_teams(store: Store, names: list[str]) -> None:

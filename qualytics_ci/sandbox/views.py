@@ -51,11 +51,16 @@ def datastore_stub(store: Store, ident: int | None) -> dict[str, Any] | None:
 
 def container_stub(store: Store, ident: int) -> dict[str, Any] | None:
     """``{id, name, container_type, datastore}`` of a container, or None."""
+    key = ("container_stub", ident)
+    if key in store.derived:  # remembered until a non-check change (see Store.touch)
+        stub: dict[str, Any] | None = store.derived[key]
+        return stub
     c = store.find("containers", ident)
-    if c is None:
-        return None
-    return {"id": c["id"], "name": c["name"], "container_type": c["container_type"],
-            "datastore": datastore_stub(store, c["datastore_id"])}
+    stub = None if c is None else {
+        "id": c["id"], "name": c["name"], "container_type": c["container_type"],
+        "datastore": datastore_stub(store, c["datastore_id"])}
+    store.derived[key] = stub
+    return stub
 
 
 def connection(store: Store, rec: Record) -> dict[str, Any]:
@@ -88,8 +93,7 @@ def datastore(store: Store, rec: Record) -> dict[str, Any]:
                for n in rec["teams"]],
         enrich_datastore=datastore_stub(store, rec["enrich_datastore_id"]),
         container_count=len(containers),
-        check_count=sum(1 for c in store.table("checks").values()
-                        if c["datastore_id"] == rec["id"] and c["deleted_at"] is None),
+        check_count=len(store.check_ids(datastore_id=rec["id"])),
         field_count=sum(len(c["fields"]) for c in containers),
         anomaly_count=0, record_count=None, score=None,
     )
@@ -111,10 +115,15 @@ def fields(store: Store, container: Record) -> list[dict[str, Any]]:
 
 
 def _field_index(store: Store, container_id: int) -> dict[str, dict[str, Any]]:
+    key = ("field_index", container_id)
+    if key in store.derived:  # remembered until a non-check change (see Store.touch)
+        known: dict[str, dict[str, Any]] = store.derived[key]
+        return known
     c = store.find("containers", container_id)
     index = {f["name"]: _field(f) for f in c["fields"]} if c else {}
     for cf in store.computed_fields_of(container_id):
         index[cf["name"]] = {"id": cf["field_id"], "name": cf["name"], "type": cf["type"]}
+    store.derived[key] = index
     return index
 
 
@@ -129,26 +138,15 @@ def computed_field(store: Store, rec: Record) -> dict[str, Any]:
     return out
 
 
-def check_counts(store: Store) -> dict[int, int]:
-    """Live checks per container id, in one pass (for list pages)."""
-    counts: dict[int, int] = {}
-    for chk in store.table("checks").values():
-        if chk["deleted_at"] is None:
-            counts[chk["container_id"]] = counts.get(chk["container_id"], 0) + 1
-    return counts
-
-
-def container(store: Store, rec: Record, *, detail: bool = True,
-              counts: dict[int, int] | None = None) -> dict[str, Any]:
+def container(store: Store, rec: Record, *, detail: bool = True) -> dict[str, Any]:
     """A container; ``computed_fields`` included on list items and detail alike."""
     out = {k: v for k, v in _public(rec).items()
            if k not in ("tags", "fields", "datastore_id")}
-    if counts is None:
-        counts = {rec["id"]: len(store.checks_of(rec["id"]))}
     out.update(
         datastore=datastore_stub(store, rec["datastore_id"]), global_tags=tags(store, rec["tags"]),
         favorite=False, deleted_at=None, field_count=len(rec["fields"]),
-        check_count=counts.get(rec["id"], 0), anomaly_count=0, record_count=None, metrics={},
+        check_count=len(store.check_ids(container_id=rec["id"])), anomaly_count=0,
+        record_count=None, metrics={},
         cataloged=rec["container_type"] in ("table", "view", "file"),
         computed_fields=[computed_field(store, cf)
                          for cf in store.computed_fields_of(rec["id"])] if detail else [],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -15,16 +16,26 @@ from qualytics_ci.sandbox.operations import finish_due
 from qualytics_ci.sandbox.store import Record, Store
 
 
+def dumps(content: Any) -> bytes:
+    """Compact JSON (UTF-8, no spaces): how every answer is written."""
+    return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 class FastJSON(JSONResponse):
     """Compact JSON rendering (handlers return ready-made JSON-compatible objects)."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return dumps(content)
 
 
 def ok(content: Any, status: int = 200) -> Response:
     """A JSON answer."""
     return FastJSON(content, status_code=status)
+
+
+def raw(body: bytes) -> Response:
+    """A 200 JSON answer whose body is already written (e.g. cached)."""
+    return Response(body, media_type="application/json")
 
 
 def no_content() -> Response:
@@ -64,3 +75,14 @@ def page(items: list[Any], page_no: int, size: int, render: Any = None) -> Respo
         chunk = [render(x) for x in chunk]
     return ok({"items": chunk, "total": total, "page": page_no, "size": size,
                "pages": math.ceil(total / size) if total else 0})
+
+
+def raw_page(ids: Sequence[int], page_no: int, size: int,
+             render: Callable[[int], bytes]) -> Response:
+    """:func:`page` of items already written as JSON: ``render(id)`` gives an item's bytes,
+    and the envelope is joined around them (byte for byte what :func:`page` writes)."""
+    total = len(ids)
+    items = b",".join([render(i) for i in ids[(page_no - 1) * size: page_no * size]])
+    pages = math.ceil(total / size) if total else 0
+    tail = f'],"total":{total},"page":{page_no},"size":{size},"pages":{pages}}}'
+    return raw(b'{"items":[' + items + tail.encode())

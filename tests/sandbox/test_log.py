@@ -32,3 +32,19 @@ def test_openapi_document_is_served(api: Callable[..., Api]) -> None:
     assert "/api/containers/listing" in doc["paths"]
     assert admin.get("/docs").status_code == 200
     assert admin.ok("GET", "/_sandbox/stats")["total"] == 0
+
+
+def test_every_route_is_served_under_api_with_its_methods(api: Callable[..., Api]) -> None:
+    from qualytics_ci.sandbox.app import ROUTERS
+
+    admin = api()
+    doc = admin.ok("GET", "/openapi.json")
+    declared = {("/api" + route.path, method.lower()): route.summary
+                for router in ROUTERS for route in router.routes
+                for method in getattr(route, "methods", ())}
+    documented = {(path, method): op["summary"] for path, ops in doc["paths"].items()
+                  if path.startswith("/api/") for method, op in ops.items()}
+    assert documented == declared and len(declared) > 50
+    assert admin.call("PATCH", "/quality-checks/1").status_code == 405
+    assert admin.get("/no-such-thing").status_code == 404
+    assert admin.ok("GET", "/quality-checks/1")["id"] == 1
