@@ -19,8 +19,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY
+
 PAGE_SIZE = 100
-CONCURRENCY = 8  # qualytics-ci's default --concurrency
+CONCURRENCY = DEFAULT_CONCURRENCY  # qualytics-ci's default --concurrency
 
 
 def pages(n: int, size: int = PAGE_SIZE) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks import floor
 from benchmarks.scenarios import SCENARIOS, Measurement
 from benchmarks.tools import OTHER, OURS
 
@@ -114,7 +115,8 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         "measured run. Requests are counted by the sandbox (`/_sandbox/stats`, diffed",
         "around each run); wall time is that of the whole command, process start included.",
         "The floor is defined in `benchmarks/floor.py` (list pages that must be read +",
-        "writes that must happen; floor time = floor requests x latency / 8, qualytics-ci's",
+        "writes that must happen; floor time = floor requests x latency / "
+        f"{floor.CONCURRENCY}, qualytics-ci's",
         "default concurrency). Async operations finish at once in the sandbox",
         "(`--operation-seconds 0`), which spares qualytics-cli its 10 s poll interval.",
         "",

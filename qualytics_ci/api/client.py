@@ -6,7 +6,9 @@ exponential backoff for answers that mean "try again", and typed errors
 (:mod:`qualytics_ci.api.errors`). Which calls are tried again, and when, is
 :mod:`qualytics_ci.api.retry`: reads on 5xx and transport failures; writes that
 are not idempotent (POST, PATCH) only when the server cannot have processed them
-(the connection was never made, or the server answered 429).
+(the connection was never made, or the server answered 429). Every write takes a
+slot of the client's write window (:mod:`qualytics_ci.api.window`) before it is
+sent, so all the writes of a run share one adaptive limit.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from qualytics_ci.api.errors import (
 )
 from qualytics_ci.api.resources import Resources
 from qualytics_ci.api.url import encode_params, normalize_url
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY, THROTTLE_STATUSES, Slot, Slots, Window
 
 __all__ = [
     "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
@@ -95,7 +98,8 @@ class Client(Resources):
         *,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
-        pool_size: int = 32,
+        max_writes: int = DEFAULT_CONCURRENCY,
+        pool_size: int | None = None,
         max_retries: int = 5,
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] = _random.random,
@@ -119,8 +123,13 @@ class Client(Resources):
         self._notify = notify
         self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
+        self.writes = Slots(Window(max_writes), sleep=self._sleep)
+        # room for every write the window lets go plus a list read beside them; a request
+        # beyond that waits for a connection rather than opening one that would be discarded
+        pool = pool_size if pool_size is not None else max_writes + PAGE_CONCURRENCY
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, pool_block=True,
+                              max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         session.auth = _BearerAuth(token)
@@ -166,9 +175,12 @@ class Client(Resources):
         query = encode_params(params)
         data = retry.encode_body(method, path, json)
         headers = {"Content-Type": "application/json"} if data is not None else None
+        write = retry.is_write(method)
         attempt = 0
+        waited_until = 0.0  # a closed window this call already slept through
         while True:
             attempt += 1
+            slot = self.writes.take(waited_until) if write else None
             self.counter.add(method, path)
             started = time.perf_counter()
             try:
@@ -177,6 +189,8 @@ class Client(Resources):
                     timeout=(self.connect_timeout, self.timeout),
                 )
             except requests.RequestException as exc:
+                if slot is not None:
+                    self.writes.failed(slot)
                 reason = retry.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
                 if retry.retries_failure(method, exc) and attempt <= self.max_retries:
@@ -189,11 +203,15 @@ class Client(Resources):
             status = response.status_code
             log.debug("%s %s -> %d in %.0f ms", method, path, status,
                       (time.perf_counter() - started) * 1000)
+            delay = (retry.retry_after(response, self.max_retry_after)
+                     if status in THROTTLE_STATUSES or retry.retries_status(method, status)
+                     else None)
+            if slot is not None:
+                waited_until = self._settle(slot, status, delay)
             if status < 400:
                 self._answered = True
                 return self._decode(method, path, response)
             if retry.retries_status(method, status) and attempt <= self.max_retries:
-                delay = retry.retry_after(response, self.max_retry_after)
                 self._pause(self.backoff(attempt) if delay is None else delay, method, path,
                             f"HTTP {status}", attempt)
                 continue
@@ -206,6 +224,18 @@ class Client(Resources):
                 host=self.host, body=json, attempts=attempt,
                 base_url=None if self._answered else self.base_url,
             )
+
+    def _settle(self, slot: Slot, status: int, delay: float | None) -> float:
+        """Give a write's slot back, telling the window what its answer says about the
+        server's load; the time until which a Retry-After holds writes back (0: none)."""
+        if status in THROTTLE_STATUSES:
+            until = self.writes.throttled(slot, delay)
+            return until if delay is not None else 0.0
+        if status >= 500:
+            self.writes.failed(slot)
+        else:
+            self.writes.answered(slot)
+        return 0.0
 
     def _pause(self, delay: float, method: str, path: str, why: str, attempt: int) -> None:
         log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
