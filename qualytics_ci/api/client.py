@@ -16,7 +16,6 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-import os
 import random as _random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -25,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from qualytics_ci import __version__, secrets
 from qualytics_ci.api import retry
@@ -48,6 +46,7 @@ from qualytics_ci.api.errors import (
 from qualytics_ci.api.resources import Resources
 from qualytics_ci.api.url import encode_params, normalize_url
 from qualytics_ci.api.window import DEFAULT_CONCURRENCY, THROTTLE_STATUSES, Slot, Slots, Window
+from qualytics_ci.api.wire import Wire
 
 __all__ = [
     "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
@@ -61,31 +60,6 @@ PAGE_CONCURRENCY = 4  # list pages read at once after the first
 
 def _sleep(seconds: float) -> None:
     time.sleep(seconds)  # looked up at call time
-
-
-class _BearerAuth(requests.auth.AuthBase):
-    """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
-
-
-def _settle_environment(session: requests.Session, base_url: str, verify: bool) -> None:
-    """Read the proxy and CA-bundle variables once, for the one host this client talks
-    to, instead of on every request (requests re-reads them per call when
-    ``trust_env`` is on, which costs more CPU than the rest of a small request)."""
-    session.trust_env = False
-    session.proxies = {k: v for k, v in requests.utils.get_environ_proxies(base_url).items()
-                       if k != "no"}
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    session.verify = bundle if verify and bundle else verify
 
 
 class Client(Resources):
@@ -124,26 +98,17 @@ class Client(Resources):
         self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
         self.writes = Slots(Window(max_writes), sleep=self._sleep)
-        # room for every write the window lets go plus a list read beside them; a request
-        # beyond that waits for a connection rather than opening one that would be discarded
+        # room for every write the window lets go plus a list read beside them
         pool = pool_size if pool_size is not None else max_writes + PAGE_CONCURRENCY
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, pool_block=True,
-                              max_retries=0)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        session.auth = _BearerAuth(token)
-        _settle_environment(session, self.base_url, verify)
-        session.headers.update(
-            {"User-Agent": f"qualytics-ci/{__version__}", "Accept": "application/json"}
-        )
-        self._session = session
+        self._wire = Wire(self.base_url, token, user_agent=f"qualytics-ci/{__version__}",
+                          verify=verify, pool_size=pool)
+        self._session = self._wire.session
 
     def __repr__(self) -> str:
         return f"Client({self.base_url!r})"
 
     def close(self) -> None:
-        self._session.close()
+        self._wire.close()
 
     def __enter__(self) -> Client:
         return self
@@ -171,10 +136,8 @@ class Client(Resources):
         """Send one API call (retrying where safe); the decoded JSON answer, or None."""
         method = method.upper()
         path = path if path.startswith("/") else f"/{path}"
-        url = self.base_url + path
-        query = encode_params(params)
         data = retry.encode_body(method, path, json)
-        headers = {"Content-Type": "application/json"} if data is not None else None
+        prepared = self._wire.prepare(method, path, encode_params(params), data)
         write = retry.is_write(method)
         attempt = 0
         waited_until = 0.0  # a closed window this call already slept through
@@ -184,13 +147,12 @@ class Client(Resources):
             self.counter.add(method, path)
             started = time.perf_counter()
             try:
-                response = self._session.request(
-                    method, url, params=query or None, data=data, headers=headers,
-                    timeout=(self.connect_timeout, self.timeout),
-                )
-            except requests.RequestException as exc:
+                response = self._wire.send(prepared, (self.connect_timeout, self.timeout))
+            except BaseException as exc:
                 if slot is not None:
                     self.writes.failed(slot)
+                if not isinstance(exc, requests.RequestException):
+                    raise
                 reason = retry.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
                 if retry.retries_failure(method, exc) and attempt <= self.max_retries:
