@@ -18,27 +18,13 @@ rate limit it is at least ``floor requests / limit``.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY
+
 PAGE_SIZE = 100
-
-
-def _default_concurrency() -> int:
-    """The most requests qualytics-ci keeps in flight when not given ``--concurrency``.
-
-    Taken from the package when it names it (``DEFAULT_CONCURRENCY`` in
-    ``qualytics_ci.api`` or ``qualytics_ci.api.client``); until then the CLI's
-    ``--concurrency`` defaults to a literal 8, which is kept here."""
-    for module in ("qualytics_ci.api", "qualytics_ci.api.client"):
-        value = getattr(importlib.import_module(module), "DEFAULT_CONCURRENCY", None)
-        if isinstance(value, int) and value > 0:
-            return value
-    return 8
-
-
-CONCURRENCY = _default_concurrency()
+CONCURRENCY = DEFAULT_CONCURRENCY  # qualytics-ci's default --concurrency
 
 
 def pages(n: int, size: int = PAGE_SIZE) -> int:

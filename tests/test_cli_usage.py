@@ -106,7 +106,7 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     assert "config folder (default: qualytics-config)" in text
-    assert "requests sent at once within a layer (default: 8)" in text
+    assert "halves on 429 or 503 (default: 32)" in text
     assert "per-request read timeout in seconds (default: 30.0)" in text
     assert "(default: False)" not in text and "(default: None)" not in text
 

@@ -6,7 +6,9 @@ exponential backoff for answers that mean "try again", and typed errors
 (:mod:`qualytics_ci.api.errors`). Which calls are tried again, and when, is
 :mod:`qualytics_ci.api.retry`: reads on 5xx and transport failures; writes that
 are not idempotent (POST, PATCH) only when the server cannot have processed them
-(the connection was never made, or the server answered 429).
+(the connection was never made, or the server answered 429). Every write takes a
+slot of the client's write window (:mod:`qualytics_ci.api.window`) before it is
+sent, so all the writes of a run share one adaptive limit.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-import os
 import random as _random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from qualytics_ci import __version__, secrets
 from qualytics_ci.api import retry
@@ -45,6 +45,8 @@ from qualytics_ci.api.errors import (
 )
 from qualytics_ci.api.resources import Resources
 from qualytics_ci.api.url import encode_params, normalize_url
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY, THROTTLE_STATUSES, Slot, Slots, Window
+from qualytics_ci.api.wire import Wire
 
 __all__ = [
     "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
@@ -60,31 +62,6 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)  # looked up at call time
 
 
-class _BearerAuth(requests.auth.AuthBase):
-    """Bearer token auth. Passing auth explicitly also keeps ~/.netrc from replacing it."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
-
-
-def _settle_environment(session: requests.Session, base_url: str, verify: bool) -> None:
-    """Read the proxy and CA-bundle variables once, for the one host this client talks
-    to, instead of on every request (requests re-reads them per call when
-    ``trust_env`` is on, which costs more CPU than the rest of a small request)."""
-    session.trust_env = False
-    session.proxies = {k: v for k, v in requests.utils.get_environ_proxies(base_url).items()
-                       if k != "no"}
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    session.verify = bundle if verify and bundle else verify
-
-
 class Client(Resources):
     """A connection to one Qualytics deployment, safe to share between threads."""
 
@@ -95,7 +72,8 @@ class Client(Resources):
         *,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
-        pool_size: int = 32,
+        max_writes: int = DEFAULT_CONCURRENCY,
+        pool_size: int | None = None,
         max_retries: int = 5,
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] = _random.random,
@@ -119,22 +97,18 @@ class Client(Resources):
         self._notify = notify
         self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        session.auth = _BearerAuth(token)
-        _settle_environment(session, self.base_url, verify)
-        session.headers.update(
-            {"User-Agent": f"qualytics-ci/{__version__}", "Accept": "application/json"}
-        )
-        self._session = session
+        self.writes = Slots(Window(max_writes), sleep=self._sleep)
+        # room for every write the window lets go plus a list read beside them
+        pool = pool_size if pool_size is not None else max_writes + PAGE_CONCURRENCY
+        self._wire = Wire(self.base_url, token, user_agent=f"qualytics-ci/{__version__}",
+                          verify=verify, pool_size=pool)
+        self._session = self._wire.session
 
     def __repr__(self) -> str:
         return f"Client({self.base_url!r})"
 
     def close(self) -> None:
-        self._session.close()
+        self._wire.close()
 
     def __enter__(self) -> Client:
         return self
@@ -162,21 +136,23 @@ class Client(Resources):
         """Send one API call (retrying where safe); the decoded JSON answer, or None."""
         method = method.upper()
         path = path if path.startswith("/") else f"/{path}"
-        url = self.base_url + path
-        query = encode_params(params)
         data = retry.encode_body(method, path, json)
-        headers = {"Content-Type": "application/json"} if data is not None else None
+        prepared = self._wire.prepare(method, path, encode_params(params), data)
+        write = retry.is_write(method)
         attempt = 0
+        waited_until = 0.0  # a closed window this call already slept through
         while True:
             attempt += 1
+            slot = self.writes.take(waited_until) if write else None
             self.counter.add(method, path)
             started = time.perf_counter()
             try:
-                response = self._session.request(
-                    method, url, params=query or None, data=data, headers=headers,
-                    timeout=(self.connect_timeout, self.timeout),
-                )
-            except requests.RequestException as exc:
+                response = self._wire.send(prepared, (self.connect_timeout, self.timeout))
+            except BaseException as exc:
+                if slot is not None:
+                    self.writes.failed(slot)
+                if not isinstance(exc, requests.RequestException):
+                    raise
                 reason = retry.reason(exc, self.timeout)
                 log.debug("%s %s -> %s", method, path, reason)
                 if retry.retries_failure(method, exc) and attempt <= self.max_retries:
@@ -189,11 +165,15 @@ class Client(Resources):
             status = response.status_code
             log.debug("%s %s -> %d in %.0f ms", method, path, status,
                       (time.perf_counter() - started) * 1000)
+            delay = (retry.retry_after(response, self.max_retry_after)
+                     if status in THROTTLE_STATUSES or retry.retries_status(method, status)
+                     else None)
+            if slot is not None:
+                waited_until = self._settle(slot, status, delay)
             if status < 400:
                 self._answered = True
                 return self._decode(method, path, response)
             if retry.retries_status(method, status) and attempt <= self.max_retries:
-                delay = retry.retry_after(response, self.max_retry_after)
                 self._pause(self.backoff(attempt) if delay is None else delay, method, path,
                             f"HTTP {status}", attempt)
                 continue
@@ -206,6 +186,18 @@ class Client(Resources):
                 host=self.host, body=json, attempts=attempt,
                 base_url=None if self._answered else self.base_url,
             )
+
+    def _settle(self, slot: Slot, status: int, delay: float | None) -> float:
+        """Give a write's slot back, telling the window what its answer says about the
+        server's load; the time until which a Retry-After holds writes back (0: none)."""
+        if status in THROTTLE_STATUSES:
+            until = self.writes.throttled(slot, delay)
+            return until if delay is not None else 0.0
+        if status >= 500:
+            self.writes.failed(slot)
+        else:
+            self.writes.answered(slot)
+        return 0.0
 
     def _pause(self, delay: float, method: str, path: str, why: str, attempt: int) -> None:
         log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)

@@ -12,6 +12,7 @@ import sys
 
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY
 from qualytics_ci.cli import promotions
 from qualytics_ci.cli.files import check_output_files, write_output
 from qualytics_ci.engine import commands
@@ -33,7 +34,8 @@ def _client(args: argparse.Namespace, progress: Progress) -> Client:
     load_env_file(getattr(args, "env_file", None))
     target = resolve_target(args.url, args.token)
     return Client(target.url, target.token, timeout=getattr(args, "request_timeout", 30.0),
-                  notify=progress.note)
+                  notify=progress.note,
+                  max_writes=getattr(args, "concurrency", DEFAULT_CONCURRENCY))
 
 
 def _environment(args: argparse.Namespace) -> str | None:
@@ -145,8 +147,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         if args.json_file:
             write_output(args.json_file, plan.to_json(), "--json")
         report = commands.run_import(client, args.input, expect_plan=args.expect_plan,
-                                     concurrency=args.concurrency, progress=progress,
-                                     prepared=prepared)
+                                     progress=progress, prepared=prepared)
     print(render_report(report), end="")
     if args.report:
         write_output(args.report, report.to_json(), "--report",

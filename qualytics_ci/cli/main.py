@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from qualytics_ci import __version__, secrets
+from qualytics_ci.api.window import DEFAULT_CONCURRENCY, START
 from qualytics_ci.cli.process import tune_gc
 from qualytics_ci.cli.streams import pipe_safe
 from qualytics_ci.cli.usage import (
@@ -107,8 +108,11 @@ def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
                    help="exit 2 when there are changes")
     if name == "import":
         p.add_argument("--dry-run", action="store_true", help="only plan (same as `plan`)")
-        p.add_argument("--concurrency", type=positive_int, default=8, metavar="N",
-                       help="requests sent at once within a layer")
+        p.add_argument("--concurrency", type=positive_int, default=DEFAULT_CONCURRENCY,
+                       metavar="N",
+                       help=f"most writes in flight at once; the window starts at {START} "
+                            "(or N, if lower), grows while the API keeps up and halves on "
+                            "429 or 503")
         p.add_argument("--report", metavar="FILE", help="write the import report as JSON")
         p.add_argument("--expect-plan", metavar="DIGEST",
                        help="refuse to apply unless the plan has this digest")

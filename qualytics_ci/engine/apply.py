@@ -1,11 +1,13 @@
 """Carry out a plan: dependency layers, bounded concurrency, one outcome per entity.
 
 Layers run in order (connections, datastores, computed containers, computed
-fields, checks); inside a layer up to ``concurrency`` requests run at once over
-the one client. Unchanged entities cost no request. Only a create that failed
-(or was skipped) stops anything: the entities that need that one to exist are
-reported as skipped. An entity that exists is still there when its update fails,
-so everything under it is applied as planned.
+fields, checks); inside a layer the entities are sent from as many threads as the
+client's write window may grow to (``--concurrency``), and the window decides how
+many writes are in flight (:mod:`qualytics_ci.api.window`). Unchanged entities
+cost no request. Only a create that failed (or was skipped) stops anything: the
+entities that need that one to exist are reported as skipped. An entity that
+exists is still there when its update fails, so everything under it is applied
+as planned.
 """
 
 from __future__ import annotations
@@ -55,12 +57,14 @@ def dependencies(entity: Entity) -> list[Key]:
 class Importer:
     """Runs the steps of one plan against one target."""
 
-    def __init__(self, client: Client, target: TargetState, *, concurrency: int = 8,
+    def __init__(self, client: Client, target: TargetState, *, concurrency: int | None = None,
                  progress: Progress = SILENT, sync_timeout: float = 600.0,
                  sleep: Callable[[float], None] | None = None) -> None:
         self.writer = Writer(client, target)
         self.client = client
-        self.concurrency = max(1, concurrency)
+        if concurrency is not None:  # else the client's own maximum
+            client.writes.narrow(concurrency)
+        self.concurrency = client.writes.maximum
         self.progress = progress
         self.sync_timeout = sync_timeout
         self.sleep = sleep
@@ -183,8 +187,10 @@ class Importer:
         self.writer.ids.refresh(datastore)
 
 
-def run_import(client: Client, planned: Planned, target: TargetState, *, concurrency: int = 8,
-               progress: Progress = SILENT, sync_timeout: float = 600.0) -> ImportReport:
-    """Apply ``planned`` to the target ``client`` talks to; every entity's outcome."""
+def run_import(client: Client, planned: Planned, target: TargetState, *,
+               concurrency: int | None = None, progress: Progress = SILENT,
+               sync_timeout: float = 600.0) -> ImportReport:
+    """Apply ``planned`` to the target ``client`` talks to; every entity's outcome.
+    ``concurrency``: at most that many writes at once (default: the client's maximum)."""
     return Importer(client, target, concurrency=concurrency, progress=progress,
                     sync_timeout=sync_timeout).run(planned)

@@ -142,7 +142,7 @@ def run_plan(client: Client, folder: str | Path, *, include: str | None = None,
 def run_import(client: Client, folder: str | Path, *, include: str | None = None,
                datastores: Sequence[str] = (), environment: str | None = None,
                prune: bool | None = None, allow_mass_archive: bool | None = None,
-               expect_plan: str | None = None, concurrency: int = 8,
+               expect_plan: str | None = None, concurrency: int | None = None,
                progress: Progress = SILENT, prepared: Prepared | None = None) -> ImportReport:
     """Plan, check the plan is the expected one and allowed, then apply it."""
     p = prepared or prepare(client, folder, include=include, datastores=datastores,
