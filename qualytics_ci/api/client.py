@@ -55,7 +55,9 @@ __all__ = [
 
 log = logging.getLogger("qualytics_ci.http")
 
-PAGE_CONCURRENCY = 4  # list pages read at once after the first
+# list pages read at once after the first (never more than the client's --concurrency): at
+# 25 ms a 10,000-check plan's reads take about 0.6 s at 8, twice that at 4
+PAGE_CONCURRENCY = 8
 
 
 def _sleep(seconds: float) -> None:
@@ -99,7 +101,8 @@ class Client(Resources):
         self.counter = RequestCounter()
         self.writes = Slots(Window(max_writes), sleep=self._sleep)
         # room for every write the window lets go plus a list read beside them
-        pool = pool_size if pool_size is not None else max_writes + PAGE_CONCURRENCY
+        self.page_reads = min(PAGE_CONCURRENCY, max_writes)
+        pool = pool_size if pool_size is not None else max_writes + self.page_reads
         self._wire = Wire(self.base_url, token, user_agent=f"qualytics-ci/{__version__}",
                           verify=verify, pool_size=pool)
         self._session = self._wire.session
@@ -278,15 +281,16 @@ class Client(Resources):
                 return
 
     def _prefetched(self, fetch: Callable[[int], Any], pages: range) -> Iterator[Any]:
-        """``fetch(page)`` for each page, answers in order, with at most PAGE_CONCURRENCY
+        """``fetch(page)`` for each page, answers in order, with at most ``page_reads``
         requests ahead of the consumer (so stopping early wastes at most that many)."""
         if len(pages) <= 1:
             yield from (fetch(page) for page in pages)
             return
-        with ThreadPoolExecutor(min(PAGE_CONCURRENCY, len(pages))) as pool:
+        ahead_max = self.page_reads
+        with ThreadPoolExecutor(min(ahead_max, len(pages))) as pool:
             ahead = collections.deque(pool.submit(fetch, page)
-                                      for page in pages[:PAGE_CONCURRENCY])
-            rest = iter(pages[PAGE_CONCURRENCY:])
+                                      for page in pages[:ahead_max])
+            rest = iter(pages[ahead_max:])
             try:
                 while ahead:
                     body = ahead.popleft().result()
