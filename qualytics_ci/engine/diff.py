@@ -123,6 +123,10 @@ def diff(kind: Kind, desired: Mapping[str, Any], current: Mapping[str, Any],
     every key of the format). ``shown`` is what to display as the new value
     (the unresolved ``${VAR}`` text for connections).
     """
+    if desired == current and repr(desired) == repr(current):
+        # Equal and written alike (== alone takes True for 1, which the walk does not):
+        # the case of almost every entity of a plan, decided in C.
+        return ()
     want = comparable(kind, desired)
     have = comparable(kind, current)
     out = _changes(want, have, want)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from qualytics_ci.engine.diff import diff
 from qualytics_ci.engine.export import write_export
 from qualytics_ci.engine.plan import Scope, build_plan, mass_archive_problem
 from qualytics_ci.engine.state import TargetState
@@ -229,3 +230,15 @@ def test_import_exit_codes() -> None:
     assert import_exit_code(report("ok", "failed", "skipped")) == 3
     all_failed = ImportReport("d", (unchanged, *report("failed", "skipped").outcomes))
     assert import_exit_code(all_failed) == 1
+
+
+def test_a_boolean_written_as_a_number_is_a_change_even_though_python_calls_them_equal() -> None:
+    """``True == 1`` in Python; a plan must still show ``1 -> true``."""
+    base = {"rule_type": "between", "container": "orders", "fields": ["total"],
+            "properties": {"min": 0, "max": 10, "inclusive_min": True}}
+    same = {**base, "properties": {**base["properties"]}}
+    number = {**base, "properties": {**base["properties"], "inclusive_min": 1}}
+    assert diff("check", same, base) == ()
+    changed = diff("check", number, base)
+    assert [(c.path, c.before, c.after) for c in changed] == [
+        ("properties.inclusive_min", True, 1)]
