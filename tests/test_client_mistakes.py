@@ -101,14 +101,32 @@ def test_a_404_after_the_api_answered_is_only_a_missing_entity(
 # -- retries are told -------------------------------------------------------------------
 
 def test_each_retry_is_told_to_the_notifier(requests_mock: rm.Mocker) -> None:
-    requests_mock.get(f"{BASE}/connections", [{"status_code": 503}, {"status_code": 429,
-                      "headers": {"Retry-After": "2"}}, {"json": {"items": []}}])
+    requests_mock.get(f"{BASE}/connections", [{"status_code": 500}, {"status_code": 502},
+                      {"json": {"items": []}}])
     told: list[str] = []
     client = Client(BASE, TOKEN, sleep=lambda s: None, random=lambda: 1.0, max_retries=3,
                     notify=told.append)
     client.get("/connections")
-    assert told == ["retrying in 0.5 s (attempt 2 of 4): HTTP 503 (GET /connections)",
-                    "retrying in 2.0 s (attempt 3 of 4): HTTP 429 (GET /connections)"]
+    assert told == ["retrying in 0.5 s (attempt 2 of 4): HTTP 500 (GET /connections)",
+                    "retrying in 1.0 s (attempt 3 of 4): HTTP 502 (GET /connections)"]
+
+
+def test_an_api_that_says_slow_down_is_told_once_not_per_request(
+        requests_mock: rm.Mocker) -> None:
+    """A rate limit refuses many requests of a large import: the log gets one line
+    (then one every few seconds with a count), not one per refusal."""
+    requests_mock.get(f"{BASE}/connections", [{"status_code": 503}, {"status_code": 429,
+                      "headers": {"Retry-After": "2"}}, {"json": {"items": []}}])
+    requests_mock.post(f"{BASE}/quality-checks", [
+        *[{"status_code": 429, "headers": {"Retry-After": "1"}}] * 3, {"json": {"id": 1}}])
+    told: list[str] = []
+    client = Client(BASE, TOKEN, sleep=lambda s: None, random=lambda: 1.0, max_retries=5,
+                    notify=told.append)
+    client.get("/connections")
+    client.post("/quality-checks", json={"rule": "notNull"})
+    assert told == ["slowing down: the API answered 503 (overloaded) to 1 request, last GET "
+                    "/connections; waiting 0.5 s (refused requests are sent again)"]
+    assert requests_mock.call_count == 7  # every refused request was sent again
 
 
 def test_a_refused_connection_is_told_at_each_retry_then_explained() -> None:

@@ -9,7 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from qualytics_ci.api.window import DEFAULT_CONCURRENCY, START, Slot, Slots, Wait, Window
+from qualytics_ci.api.window import (
+    DEFAULT_CONCURRENCY,
+    START,
+    Slot,
+    Slots,
+    SlowDownNotes,
+    Wait,
+    Window,
+)
 
 
 def take(window: Window, now: float = 0.0) -> Slot:
@@ -186,3 +194,21 @@ def test_a_closed_window_is_slept_through_with_the_given_sleep() -> None:
     slot = slots.take()
     assert slept == [4.0] and now[0] == 104.0
     slots.answered(slot)
+
+
+def test_refusals_are_told_once_then_counted_every_few_seconds() -> None:
+    now = [100.0]
+    told: list[str] = []
+    notes = SlowDownNotes(told.append, interval=5.0, clock=lambda: now[0])
+    notes.refused(429, 1.0, "POST", "/quality-checks", 8)
+    for _ in range(36):
+        now[0] += 0.1
+        notes.refused(429, 1.0, "POST", "/quality-checks", 4)
+    assert told == ["slowing down: the API answered 429 (rate limit) to 1 request, last POST "
+                    "/quality-checks; waiting 1.0 s, then at most 8 writes in flight (refused "
+                    "requests are sent again)"]
+    now[0] += 2.0
+    notes.refused(429, 1.0, "POST", "/quality-checks", 2)
+    assert told[1] == ("slowing down: the API answered 429 (rate limit) to 37 requests in the "
+                       "last 5 s, last POST /quality-checks; waiting 1.0 s, then at most 2 "
+                       "writes in flight (refused requests are sent again)")

@@ -45,7 +45,14 @@ from qualytics_ci.api.errors import (
 )
 from qualytics_ci.api.resources import Resources
 from qualytics_ci.api.url import encode_params, normalize_url
-from qualytics_ci.api.window import DEFAULT_CONCURRENCY, THROTTLE_STATUSES, Slot, Slots, Window
+from qualytics_ci.api.window import (
+    DEFAULT_CONCURRENCY,
+    THROTTLE_STATUSES,
+    Slot,
+    Slots,
+    SlowDownNotes,
+    Window,
+)
 from qualytics_ci.api.wire import Wire
 
 __all__ = [
@@ -97,6 +104,7 @@ class Client(Resources):
         self._sleep = sleep if sleep is not None else _sleep
         self._random = random
         self._notify = notify
+        self._slow_down = SlowDownNotes(notify) if notify is not None else None
         self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
         self.writes = Slots(Window(max_writes), sleep=self._sleep)
@@ -177,8 +185,14 @@ class Client(Resources):
                 self._answered = True
                 return self._decode(method, path, response)
             if retry.retries_status(method, status) and attempt <= self.max_retries:
-                self._pause(self.backoff(attempt) if delay is None else delay, method, path,
-                            f"HTTP {status}", attempt)
+                wait = self.backoff(attempt) if delay is None else delay
+                if status in THROTTLE_STATUSES and self._slow_down is not None:
+                    log.debug("retrying %s %s in %.2f s (HTTP %d)", method, path, wait, status)
+                    self._slow_down.refused(status, wait, method, path,
+                                            self.writes.limit if write else None)
+                    self._sleep(wait)
+                else:
+                    self._pause(wait, method, path, f"HTTP {status}", attempt)
                 continue
             try:
                 body = response.json()

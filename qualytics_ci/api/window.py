@@ -131,6 +131,11 @@ class Slots:
     def maximum(self) -> int:
         return self.window.maximum
 
+    @property
+    def limit(self) -> int:
+        """How many writes may be in flight now."""
+        return self.window.limit
+
     def take(self, waited_until: float = 0.0) -> Slot:
         while True:
             with self._cond:
@@ -164,3 +169,37 @@ class Slots:
     def narrow(self, maximum: int) -> None:
         with self._cond:
             self.window.narrow(maximum)
+
+
+class SlowDownNotes:
+    """What the user is told when the API says it is overloaded (429 or 503): one line,
+    not one per refused request. The first refusal is told at once; later ones are
+    counted and told at most once every ``interval`` seconds, with their number and
+    how many writes may be in flight now. A refused request is sent again after the
+    wait, so these lines are news, not errors."""
+
+    def __init__(self, notify: Callable[[str], None], *, interval: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._notify = notify
+        self._interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._told_at: float | None = None
+        self._untold = 0
+
+    def refused(self, status: int, delay: float, method: str, path: str,
+                in_flight: int | None) -> None:
+        """One refusal (``in_flight``: the writes' window now, None for a read)."""
+        with self._lock:
+            self._untold += 1
+            now = self._clock()
+            if self._told_at is not None and now - self._told_at < self._interval:
+                return
+            first = self._told_at is None
+            count, self._untold, self._told_at = self._untold, 0, now
+        what = "rate limit" if status == 429 else "overloaded"
+        since = "" if first else f" in the last {self._interval:g} s"
+        then = "" if in_flight is None else f", then at most {in_flight} writes in flight"
+        self._notify(f"slowing down: the API answered {status} ({what}) to {count} "
+                     f"request{'s' if count != 1 else ''}{since}, last {method} {path}; "
+                     f"waiting {delay:.1f} s{then} (refused requests are sent again)")
