@@ -9,18 +9,26 @@ come back with every reset to it (:func:`all_of`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from qualytics_ci.sandbox import views
 from qualytics_ci.sandbox.store import Record, Store
 from qualytics_ci.sandbox.web import dumps
 
 
-def check(store: Store, rec: Record) -> bytes:
-    """The JSON of a quality check (``GET /quality-checks/{id}``, list items, writes)."""
-    key = ("checks", rec["id"])
+def _cached(store: Store, table: str, rec: Record, view: Callable[[Store, Record], Any]
+            ) -> bytes:
+    key = (table, rec["id"])
     body = store.rendered.get(key)
     if body is None:
-        body = store.rendered[key] = dumps(views.check(store, rec))
+        body = store.rendered[key] = dumps(view(store, rec))
     return body
+
+
+def check(store: Store, rec: Record) -> bytes:
+    """The JSON of a quality check (``GET /quality-checks/{id}``, list items, writes)."""
+    return _cached(store, "checks", rec, views.check)
 
 
 def check_by_id(store: Store, ident: int) -> bytes:
@@ -31,11 +39,7 @@ def check_by_id(store: Store, ident: int) -> bytes:
 
 def container(store: Store, rec: Record) -> bytes:
     """The JSON of a container (detail and list items alike)."""
-    key = ("containers", rec["id"])
-    body = store.rendered.get(key)
-    if body is None:
-        body = store.rendered[key] = dumps(views.container(store, rec))
-    return body
+    return _cached(store, "containers", rec, views.container)
 
 
 def container_by_id(store: Store, ident: int) -> bytes:
