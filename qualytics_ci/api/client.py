@@ -14,6 +14,8 @@ sent, so all the writes of a run share one adaptive limit.
 from __future__ import annotations
 
 import collections
+import contextlib
+import contextvars
 import itertools
 import logging
 import random as _random
@@ -67,6 +69,22 @@ log = logging.getLogger("qualytics_ci.http")
 PAGE_CONCURRENCY = 8
 
 
+_NOTES_TO: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "qualytics_ci_notes_to", default=None)
+
+
+@contextlib.contextmanager
+def notes_to(notify: Callable[[str], None]) -> Iterator[None]:
+    """Within the block (and the page reads it starts), retry lines go to ``notify``
+    instead of the client's notifier: a read in the background keeps them until its
+    result is asked for, and drops them if it never is."""
+    token = _NOTES_TO.set(notify)
+    try:
+        yield
+    finally:
+        _NOTES_TO.reset(token)
+
+
 def _sleep(seconds: float) -> None:
     time.sleep(seconds)  # looked up at call time
 
@@ -104,7 +122,7 @@ class Client(Resources):
         self._sleep = sleep if sleep is not None else _sleep
         self._random = random
         self._notify = notify
-        self._slow_down = SlowDownNotes(notify) if notify is not None else None
+        self._slow_down = SlowDownNotes(self._tell) if notify is not None else None
         self._answered = False  # has any call succeeded yet (for the wrong-URL hint)
         self.counter = RequestCounter()
         self.writes = Slots(Window(max_writes), sleep=self._sleep)
@@ -216,10 +234,16 @@ class Client(Resources):
             self.writes.answered(slot)
         return 0.0
 
+    def _tell(self, line: str) -> None:
+        """A retry's line, to the notifier of the calling context (:func:`notes_to`)."""
+        notify = _NOTES_TO.get() or self._notify
+        if notify is not None:
+            notify(line)
+
     def _pause(self, delay: float, method: str, path: str, why: str, attempt: int) -> None:
         log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, why)
         if self._notify is not None:
-            self._notify(retry.retry_line(delay, why, method, path, attempt,
+            self._tell(retry.retry_line(delay, why, method, path, attempt,
                                             self.max_retries + 1))
         self._sleep(delay)
 
@@ -302,7 +326,8 @@ class Client(Resources):
             return
         ahead_max = self.page_reads
         with ThreadPoolExecutor(min(ahead_max, len(pages))) as pool:
-            ahead = collections.deque(pool.submit(fetch, page)
+            # each page in a copy of this context, so that notes_to holds for its retries
+            ahead = collections.deque(pool.submit(contextvars.copy_context().run, fetch, page)
                                       for page in pages[:ahead_max])
             rest = iter(pages[ahead_max:])
             try:
@@ -310,7 +335,8 @@ class Client(Resources):
                     body = ahead.popleft().result()
                     following = next(rest, None)
                     if following is not None:
-                        ahead.append(pool.submit(fetch, following))
+                        ahead.append(pool.submit(contextvars.copy_context().run, fetch,
+                                                 following))
                     yield body
             finally:
                 for future in ahead:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from qualytics_ci.api.client import Client
+from qualytics_ci.api.client import Client, notes_to
 from qualytics_ci.engine.guards import require_variables
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
@@ -46,9 +46,10 @@ class EarlyRead:
 
     def _read(self, client: Client, kinds: frozenset[Kind]) -> None:
         try:
-            self._target = read_target(client, kinds=kinds, datastores=self.datastores,
-                                       archived="check" in kinds, new=self.new,
-                                       progress=self.progress)
+            with notes_to(self.progress.note):  # retries told once the result is asked for
+                self._target = read_target(client, kinds=kinds, datastores=self.datastores,
+                                           archived="check" in kinds, new=self.new,
+                                           progress=self.progress)
         except BaseException as exc:  # handed to the thread that asks for the target
             self._error = exc
 

@@ -6,17 +6,20 @@ mistake found in a check file still stops the run before any write."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from qualytics_ci.cli import main
 from qualytics_ci.engine import commands, prefetch
 from qualytics_ci.folder.model import Config
 
 from .e2e import DEV, Cli, Counting
 
 CHECK = "datastores/warehouse_dev/checks/orders/between__total_amount.yaml"
+OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "official-format"
 
 
 def planned(cli: Cli, tmp_path: Path, name: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -73,3 +76,19 @@ def test_a_broken_check_file_stops_plan_and_import_before_any_write(cli: Cli) ->
         assert result.code == 1
         assert f"{CHECK}:" in result.err and "invalid YAML" in result.err
         assert sent.writes == {}
+
+
+def test_a_folder_error_is_not_preceded_by_the_early_reads_retries(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The target is unreachable and a check file is broken: the run reports the file,
+    not the background read's retries (they are told only when its result is used)."""
+    folder = tmp_path / "config"
+    shutil.copytree(OFFICIAL, folder)
+    broken = next(folder.glob("datastores/*/checks/*/*.yaml"))
+    broken.write_text("rule_type: [broken\n")
+    code = main(["plan", "--input", str(folder), "--url", "http://127.0.0.1:9",
+                 "--token", "x"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "invalid YAML" in err and broken.name in err
+    assert "retrying" not in err
