@@ -54,6 +54,8 @@ def is_managed(kind: Kind, key: str) -> bool:
 def strip(kind: Kind, body: Mapping[str, Any], file: str, lines: Mapping[str, int],
           found: Found) -> dict[str, Any]:
     """``body`` without its managed keys; each one dropped is noted in ``found``."""
+    if body.keys() <= KEYS[kind].keys():  # only the format's keys: none is managed
+        return dict(body)
     out: dict[str, Any] = {}
     for key, value in body.items():
         if is_managed(kind, key):
