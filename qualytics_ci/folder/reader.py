@@ -69,8 +69,9 @@ def _yaml_files(root: Path, skip_overrides: bool) -> tuple[list[tuple[str, bool]
 
 
 def _read_regular(path: str, rel: str) -> bytes:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, in a few system calls (no
-    file object). Opened without blocking, so a FIFO (through a link) cannot hang a run."""
+    """The bytes of a regular file of at most MAX_FILE_BYTES, in four system calls (no
+    file object; one read when it brings the size the file had). Opened without
+    blocking, so a FIFO (through a link) cannot hang a run."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
@@ -79,10 +80,12 @@ def _read_regular(path: str, rel: str) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             raise QualyticsCIError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
                                    file=rel)
-        chunks = [os.read(fd, info.st_size + 1)]
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_BYTES:  # grown since fstat
-            chunks.append(os.read(fd, MAX_FILE_BYTES))
-        raw = b"".join(chunks)
+        raw = os.read(fd, info.st_size + 1)
+        if len(raw) != info.st_size:  # short (read on) or grown since fstat: to the end
+            chunks = [raw]
+            while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_BYTES:
+                chunks.append(os.read(fd, MAX_FILE_BYTES))
+            raw = b"".join(chunks)
     finally:
         os.close(fd)
     if len(raw) > MAX_FILE_BYTES:

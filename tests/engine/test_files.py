@@ -154,6 +154,41 @@ def test_a_link_to_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path
         ("error", "connections/lake.yaml", "not a regular file; refusing to read it")]
 
 
+def test_a_short_read_is_read_on_to_the_end(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is read in one call when it brings the size fstat gave; a file system that
+    answers with less (network and FUSE ones may) is read on, never taken as the file."""
+    root = folder(tmp_path)
+    real_read = os.read
+    calls: list[int] = []
+
+    def short_read(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, min(n, 40))
+
+    monkeypatch.setattr("qualytics_ci.folder.reader.os.read", short_read)
+    config, issues = read_folder(root)
+    raise_if_errors(issues)
+    (check,) = config.checks
+    assert check.body["additional_metadata"] == {"_qualytics_check_uid": "orders__notnull__id"}
+    assert len(calls) >= 3 + len(CHECK) // 40  # the check file read on in 40-byte pieces
+
+
+def test_a_whole_read_takes_one_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = folder(tmp_path)
+    real_read = os.read
+    calls: list[int] = []
+
+    def counted(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr("qualytics_ci.folder.reader.os.read", counted)
+    _, issues = read_folder(root)
+    raise_if_errors(issues)
+    assert len(calls) == 3  # three files, one read each
+
+
 def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     root = folder(tmp_path)
     put(root, "connections/huge.yaml", "# " + "x" * (5 * 1024 * 1024 + 10))
