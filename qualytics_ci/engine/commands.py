@@ -33,6 +33,7 @@ from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult
 from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
 from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
+from qualytics_ci.folder.reader import Files, snapshot
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
@@ -58,12 +59,13 @@ class Prepared:
 
 
 def load_folder(folder: str | Path, *, environment: str | None = None,
-                env: Mapping[str, str] | None = None,
-                progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
-    """Read and validate ``folder`` (with ``overrides/<environment>/``); raise on errors,
-    return the config and the warnings (an unset variable is one: code ``unset_variable``)."""
+                env: Mapping[str, str] | None = None, progress: Progress = SILENT,
+                files: Files | None = None) -> tuple[Config, list[Issue]]:
+    """Read and validate ``folder`` (with ``overrides/<environment>/``; ``files``: its files
+    as read already); raise on errors, return the config and the warnings (an unset
+    variable is one: code ``unset_variable``)."""
     config, issues = validate_folder(folder, os.environ if env is None else env, environment,
-                                     progress=progress)
+                                     progress=progress, files=files)
     raise_if_errors(issues)
     return config, [i for i in issues if i.level == "warning"]
 
@@ -95,10 +97,12 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                            environment=environment, allow_mass_archive=allow_mass_archive)
     include, datastores = include_text(options), options.datastores
     kinds = parse_kinds(include)
+    read = snapshot(folder, progress)  # every file read before the target's read starts
     early = start_early_read(client, folder, kinds=kinds, datastores=datastores,
-                             environment=options.environment, env=env, for_import=for_import)
+                             environment=options.environment, env=env, for_import=for_import,
+                             files=read)
     config, warnings = load_folder(folder, environment=options.environment, env=env,
-                                   progress=progress)
+                                   progress=progress, files=read)
     if for_import:
         require_variables(config, kinds, datastores, env)
     folder_ds = config.datastore_names()

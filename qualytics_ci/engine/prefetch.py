@@ -25,7 +25,7 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder.layout import require_config_folder
-from qualytics_ci.folder.reader import read_outline
+from qualytics_ci.folder.reader import Files, read_outline
 from qualytics_ci.folder.validate import validate_config
 from qualytics_ci.progress import Later, Progress
 from qualytics_ci.results.config import Kind
@@ -68,13 +68,15 @@ class EarlyRead:
 
 def start_early_read(client: Client, folder: str | Path, *, kinds: frozenset[Kind],
                      datastores: Sequence[str], environment: str | None,
-                     env: Mapping[str, str], for_import: bool) -> EarlyRead | None:
-    """The target's read, started, when the folder's outline says what to read and
-    nothing found so far forbids a request; None otherwise (the caller reads the folder,
-    reports what is wrong, and reads the target itself)."""
+                     env: Mapping[str, str], for_import: bool,
+                     files: Files | None = None) -> EarlyRead | None:
+    """The target's read, started, when the folder's outline (from ``files``, when read
+    already) says what to read and nothing found so far forbids a request; None
+    otherwise (the caller reads the folder, reports what is wrong, and reads the target
+    itself)."""
     try:
         require_config_folder(folder)
-        outline, issues = read_outline(folder, environment)
+        outline, issues = read_outline(folder, environment, files=files)
         issues.extend(validate_config(outline, env))
         if any(i.level == "error" for i in issues):
             return None

@@ -18,7 +18,7 @@ from qualytics_ci.folder.layout import HINT, NOT_A_CONFIG_FOLDER, require_config
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.promotions_refs import promotion_issues
-from qualytics_ci.folder.reader import read_folder
+from qualytics_ci.folder.reader import Files, read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.settings import environment_issues, read_settings
@@ -194,10 +194,12 @@ def validate_config(config: Config, env: Mapping[str, str]) -> list[Issue]:
 
 
 def validate_folder(root: str | Path, env: Mapping[str, str], environment: str | None = None,
-                    *, progress: Progress = SILENT) -> tuple[Config, list[Issue]]:
+                    *, progress: Progress = SILENT,
+                    files: Files | None = None) -> tuple[Config, list[Issue]]:
     """Read and validate a folder: the config and every issue (errors and warnings), those
     of its settings file first, those of its ``promotions.yaml`` last. ``environment``
-    None: the settings file's, if any.
+    None: the settings file's, if any. ``files``: the folder's files as they were read
+    already (:func:`~qualytics_ci.folder.reader.snapshot`).
 
     A folder without the layout's root, or one holding no entity at all, raises."""
     require_config_folder(root)
@@ -206,7 +208,8 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
         setting_issues.extend(environment_issues(settings, environment))
     if any(i.level == "error" for i in setting_issues):
         return Config(), setting_issues
-    config, issues = read_folder(root, environment or settings.environment, progress=progress)
+    config, issues = read_folder(root, environment or settings.environment, progress=progress,
+                                 files=files)
     issues = [*setting_issues, *issues]
     if not any(True for _ in config.entities()) and not any(i.level == "error"
                                                              for i in issues):

@@ -54,8 +54,8 @@ def test_an_outline_naming_other_datastores_is_dropped_and_the_target_read_again
     expected, reads = planned(cli, tmp_path, "expected.json")
     outline = prefetch.read_outline
 
-    def wrong_outline(folder: Any, env: Any) -> tuple[Config, list[Any]]:
-        config, issues = outline(folder, env)
+    def wrong_outline(folder: Any, env: Any, **read: Any) -> tuple[Config, list[Any]]:
+        config, issues = outline(folder, env, **read)
         renamed = [d.__class__(name="warehouse-elsewhere", body=d.body, file=d.file)
                    for d in config.datastores]
         return Config.of([*config.connections, *renamed]), issues
