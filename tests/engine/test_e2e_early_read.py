@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +94,28 @@ def test_a_folder_error_is_not_preceded_by_the_early_reads_retries(
     assert code == 1
     assert "invalid YAML" in err and broken.name in err
     assert "retrying" not in err
+
+
+def test_the_switch_interval_is_shortened_only_while_the_target_is_read(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli.run("export", *DEV).code == 0
+    before = 0.005  # Python's default (a test before may have left another)
+    sys.setswitchinterval(before)
+    seen: list[float] = []
+    read = prefetch.read_target
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(prefetch, "read_target", watched)
+    assert cli.run("plan", *DEV).code == 0
+    assert seen == [prefetch.SWITCH_INTERVAL_S]
+    assert sys.getswitchinterval() == before
+    broken = cli.folder / CHECK
+    broken.write_text("rule_type: [\n")
+    assert cli.run("plan", *DEV).code == 1  # a folder error: the read's result is dropped
+    for thread in threading.enumerate():  # the dropped read ends on its own, and then
+        if thread.name == "read-target":  # sets the interval back
+            thread.join(timeout=30)
+    assert len(seen) == 2 and sys.getswitchinterval() == before
