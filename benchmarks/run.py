@@ -46,6 +46,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         "--quick: 25)")
     p.add_argument("--rate-limit", type=float, default=100.0,
                    help="requests per second of the rate-limited import (default 100)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="runs of qualytics-ci's plan and export at each size, the median's "
+                        "CPU recorded (default 3; --quick: 1)")
     p.add_argument("--no-install", action="store_true",
                    help=f"do not install {OTHER}; run without it when it is missing")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
@@ -60,6 +63,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     default_sizes = str(n) if args.quick else "1000,5000,10000"
     sizes = sorted({int(s) for s in (args.sizes or default_sizes).split(",") if s.strip()})
     args.n = n
+    args.repeats = args.repeats or (1 if args.quick else 3)
+    if args.repeats < 1:
+        p.error("--repeats must be at least 1")
     args.sizes = sorted(set(sizes) | {n})
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -101,7 +107,7 @@ def run_size(n: int, args: argparse.Namespace, tools: list[Tool],
     sizedir = workdir / f"n{n}"
     sizedir.mkdir(parents=True, exist_ok=True)
     with Sandbox(f"bench:{n}", latency_ms=args.latency_ms, workdir=sizedir) as sandbox:
-        bench = Bench(sandbox, tools, sizedir, n)
+        bench = Bench(sandbox, tools, sizedir, n, repeats=args.repeats)
         return bench.run_all([s for s in args.scenarios if s in PER_SIZE])
 
 

@@ -103,6 +103,12 @@ def test_cpu_targets_are_judged_per_1000_checks_at_5000() -> None:
                  "at N = 1,000"] == "holds"
 
 
+def test_a_cpu_target_from_repeated_runs_shows_each_run() -> None:
+    got = verdicts([measured("plan", n=5000, cpu=0.80, cpu_runs=[0.90, 0.80, 0.75])])
+    assert got[PLAN_CPU] == ("0.160 s (median of 3 runs: 0.180, 0.160, 0.150)",
+                             "**does not hold**")
+
+
 def sweep(concurrency: int | None, wall: float, latency: float = 25.0,
           ok: bool = True) -> Measurement:
     return measured("concurrency_sweep", wall=wall, latency_ms=latency,
