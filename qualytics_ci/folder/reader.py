@@ -34,6 +34,9 @@ from qualytics_ci.folder.yamlio import Doc
 from qualytics_ci.progress import SILENT, Progress
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# a folder's text held at once (folder.reader.snapshot): beyond it, files are read one by
+# one as they are parsed, so a folder of many large files never sits in memory whole
+SNAPSHOT_CHARS = 64 * 1024 * 1024
 OVERRIDES_DIR = "overrides"
 # Files at the folder's root that are not entities, read by their own modules
 # (folder.settings, folder.promotions).
@@ -132,28 +135,37 @@ class Files:
     linked_dirs: tuple[str, ...] = ()
 
 
-def read_files(root: Path, *, skip_overrides: bool = True,
-               progress: Progress = SILENT) -> Files:
-    """Every YAML file under ``root`` (see :func:`_yaml_files`), read."""
+def read_files(root: Path, *, skip_overrides: bool = True, progress: Progress = SILENT,
+               budget: int | None = None) -> Files | None:
+    """Every YAML file under ``root`` (see :func:`_yaml_files`), read; None as soon as
+    their text passes ``budget`` characters (when given)."""
     found, linked_dirs = _yaml_files(root, skip_overrides)
     texts: dict[str, str | QualyticsCIError] = {}
+    held = 0
     progress.start("reading files", len(found))
-    for rel, link in found:
-        progress.advance()
-        try:
-            texts[rel] = read_text(root, rel, link=link)
-        except QualyticsCIError as exc:
-            texts[rel] = exc
-    progress.finish()
+    try:
+        for rel, link in found:
+            progress.advance()
+            try:
+                texts[rel] = text = read_text(root, rel, link=link)
+            except QualyticsCIError as exc:
+                texts[rel] = exc
+                continue
+            held += len(text)
+            if budget is not None and held > budget:
+                return None
+    finally:
+        progress.finish()
     return Files(texts, tuple(linked_dirs))
 
 
 def snapshot(root: str | Path, progress: Progress = SILENT) -> Files | None:
-    """The files of ``root`` when it is a config folder; None otherwise (then reading it
-    reports why, as before)."""
+    """The files of ``root`` when it is a config folder whose text is at most
+    SNAPSHOT_CHARS; None otherwise (then each file is read as it is parsed, and a folder
+    that is not a config folder is reported, as before)."""
     try:
         require_config_folder(root)
-        return read_files(Path(root), progress=progress)
+        return read_files(Path(root), progress=progress, budget=SNAPSHOT_CHARS)
     except (QualyticsCIError, OSError):
         return None
 
@@ -165,6 +177,7 @@ def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | 
     as they were read already); problems go to ``issues`` (or raise)."""
     if files is None:
         files = read_files(root, skip_overrides=skip_overrides, progress=progress)
+        assert files is not None  # no budget
     texts = list(files.texts.items())
     linked_dirs = files.linked_dirs
     if only is not None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder.reader import read_folder
+from qualytics_ci.folder import reader
+from qualytics_ci.folder.reader import read_folder, snapshot
 from qualytics_ci.folder.schema import raise_if_errors
 
 CHECK = """\
@@ -227,3 +228,18 @@ def test_overrides_merge_add_and_delete(tmp_path: Path) -> None:
 def test_missing_environment_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(QualyticsCIError, match="no overrides for environment 'qa'"):
         read_folder(folder(tmp_path), "qa")
+
+
+def test_a_folder_beyond_the_snapshot_budget_is_read_file_by_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = folder(tmp_path)
+    files = snapshot(root)
+    assert files is not None and sorted(files.texts) == [
+        "connections/db.yaml", "datastores/wh/_datastore.yaml",
+        "datastores/wh/checks/orders/notnull__id.yaml"]
+    monkeypatch.setattr(reader, "SNAPSHOT_CHARS", len(CHECK))  # less than the folder holds
+    assert snapshot(root) is None  # then the parse reads each file itself
+    config, issues = read_folder(root, files=snapshot(root))
+    raise_if_errors(issues)
+    assert [c.uid for c in config.checks] == ["orders__notnull__id"]
+    assert snapshot(tmp_path / "elsewhere") is None  # not a config folder: reported later
