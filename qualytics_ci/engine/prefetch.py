@@ -31,7 +31,33 @@ from qualytics_ci.folder.validate import validate_config
 from qualytics_ci.progress import Later, Progress
 from qualytics_ci.results.config import Kind
 
-SWITCH_INTERVAL_S = 0.001  # while the read runs; Python's default is 0.005
+SWITCH_INTERVAL_S = 0.001  # while a read runs; Python's default is 0.005
+
+
+class _ShortInterval:
+    """Python's switch interval at SWITCH_INTERVAL_S while any early read runs, set back
+    when the last one ends (a dropped read may still run when the next one starts)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._saved = 0.0
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(SWITCH_INTERVAL_S, self._saved))
+            self._running += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                sys.setswitchinterval(self._saved)
+
+
+_INTERVAL = _ShortInterval()
 
 
 class EarlyRead:
@@ -50,11 +76,11 @@ class EarlyRead:
         self._target: TargetState | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._read, name="read-target", daemon=True,
-                                        args=(client, kinds, sys.getswitchinterval()))
-        sys.setswitchinterval(min(SWITCH_INTERVAL_S, sys.getswitchinterval()))
+                                        args=(client, kinds))
+        _INTERVAL.begin()
         self._thread.start()
 
-    def _read(self, client: Client, kinds: frozenset[Kind], interval: float) -> None:
+    def _read(self, client: Client, kinds: frozenset[Kind]) -> None:
         try:
             with notes_to(self.progress.note):  # retries told once the result is asked for
                 self._target = read_target(client, kinds=kinds, datastores=self.datastores,
@@ -63,7 +89,7 @@ class EarlyRead:
         except BaseException as exc:  # handed to the thread that asks for the target
             self._error = exc
         finally:
-            sys.setswitchinterval(interval)
+            _INTERVAL.end()
 
     def result(self, datastores: list[str], new: list[str],
                progress: Progress) -> TargetState | None:

@@ -9,6 +9,7 @@ import json
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +100,15 @@ def test_a_folder_error_is_not_preceded_by_the_early_reads_retries(
 def test_the_switch_interval_is_shortened_only_while_the_target_is_read(
         cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.run("export", *DEV).code == 0
-    before = 0.005  # Python's default (a test before may have left another)
-    sys.setswitchinterval(before)
+    reads_end()  # the dropped reads of the tests before
+    before = sys.getswitchinterval()
     seen: list[float] = []
     read = prefetch.read_target
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         seen.append(sys.getswitchinterval())
+        if len(seen) > 1:
+            time.sleep(0.5)  # the dropped reads below overlap
         return read(*args, **kwargs)
 
     monkeypatch.setattr(prefetch, "read_target", watched)
@@ -115,7 +118,12 @@ def test_the_switch_interval_is_shortened_only_while_the_target_is_read(
     broken = cli.folder / CHECK
     broken.write_text("rule_type: [\n")
     assert cli.run("plan", *DEV).code == 1  # a folder error: the read's result is dropped
-    for thread in threading.enumerate():  # the dropped read ends on its own, and then
-        if thread.name == "read-target":  # sets the interval back
+    assert cli.run("plan", *DEV).code == 1  # and another starts while it may still run
+    reads_end()  # the dropped reads end on their own; the last sets the interval back
+    assert len(seen) == 3 and sys.getswitchinterval() == before
+
+
+def reads_end() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "read-target":
             thread.join(timeout=30)
-    assert len(seen) == 2 and sys.getswitchinterval() == before
