@@ -135,10 +135,14 @@ class Files:
     linked_dirs: tuple[str, ...] = ()
 
 
+class _OverBudget(Exception):
+    """The files' text passed the budget :func:`read_files` was given."""
+
+
 def read_files(root: Path, *, skip_overrides: bool = True, progress: Progress = SILENT,
-               budget: int | None = None) -> Files | None:
-    """Every YAML file under ``root`` (see :func:`_yaml_files`), read; None as soon as
-    their text passes ``budget`` characters (when given)."""
+               budget: int | None = None) -> Files:
+    """Every YAML file under ``root`` (see :func:`_yaml_files`), read; raises _OverBudget
+    as soon as their text passes ``budget`` characters (when given)."""
     found, linked_dirs = _yaml_files(root, skip_overrides)
     texts: dict[str, str | QualyticsCIError] = {}
     held = 0
@@ -153,7 +157,7 @@ def read_files(root: Path, *, skip_overrides: bool = True, progress: Progress = 
                 continue
             held += len(text)
             if budget is not None and held > budget:
-                return None
+                raise _OverBudget
     finally:
         progress.finish()
     return Files(texts, tuple(linked_dirs))
@@ -166,7 +170,7 @@ def snapshot(root: str | Path, progress: Progress = SILENT) -> Files | None:
     try:
         require_config_folder(root)
         return read_files(Path(root), progress=progress, budget=SNAPSHOT_CHARS)
-    except (QualyticsCIError, OSError):
+    except (QualyticsCIError, OSError, _OverBudget):
         return None
 
 
@@ -177,7 +181,6 @@ def load_docs(root: Path, *, skip_overrides: bool = True, issues: list[Issue] | 
     as they were read already); problems go to ``issues`` (or raise)."""
     if files is None:
         files = read_files(root, skip_overrides=skip_overrides, progress=progress)
-        assert files is not None  # no budget
     texts = list(files.texts.items())
     linked_dirs = files.linked_dirs
     if only is not None:
