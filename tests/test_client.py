@@ -144,6 +144,18 @@ def test_empty_answer_is_none(client: Client, requests_mock: rm.Mocker) -> None:
     assert client.delete_computed_field(4) is None
 
 
+@pytest.mark.parametrize(("body", "headers", "value"), [
+    (b'{"max": 123456789012345678901234567890}', {}, 123456789012345678901234567890),
+    ('{"name": "caf\u00e9"}'.encode("latin-1"),
+     {"Content-Type": "application/json; charset=latin-1"}, "caf\u00e9"),
+])
+def test_answers_are_read_exactly_as_json_reads_them(
+        client: Client, requests_mock: rm.Mocker, body: bytes, headers: dict[str, str],
+        value: Any) -> None:
+    requests_mock.get(f"{BASE}/datastores/1", content=body, headers=headers)
+    assert list(client.get("/datastores/1").values()) == [value]
+
+
 # -- pagination ------------------------------------------------------------------------------
 
 def serve_pages(requests_mock: rm.Mocker, path: str, total: int, *, ignore_page: bool = False,

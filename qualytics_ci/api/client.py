@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from qualytics_ci import __version__, secrets
+from qualytics_ci import __version__, jsonio, secrets
 from qualytics_ci.api import retry
 from qualytics_ci.api.counter import RequestCounter
 from qualytics_ci.api.errors import (
@@ -248,9 +248,14 @@ class Client(Resources):
         self._sleep(delay)
 
     def _decode(self, method: str, path: str, response: requests.Response) -> Any:
-        if response.status_code == 204 or not response.content:
+        content = response.content
+        if response.status_code == 204 or not content:
             return None
         try:
+            return jsonio.loads(content)
+        except ValueError:
+            pass
+        try:  # as requests reads it: in the charset the answer names
             return response.json()
         except ValueError:
             raise APIError(

@@ -12,11 +12,12 @@ docs/reports.md).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from qualytics_ci import jsonio
 
 OPTION_NAMES = ("prune", "include", "datastores", "environment", "allow_mass_archive")
 OPTION_DIGITS = 2
@@ -30,8 +31,7 @@ DIGEST = re.compile(rf"^([0-9a-f]{{{OPTION_DIGITS * len(OPTION_NAMES)}}})-"
 
 def code(value: Any, digits: int) -> str:
     """The first ``digits`` hex digits of the SHA-256 of ``value`` as canonical JSON."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:digits]
+    return hashlib.sha256(jsonio.canonical(value)).hexdigest()[:digits]
 
 
 @dataclass(frozen=True)
