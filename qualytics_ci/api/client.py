@@ -150,10 +150,6 @@ class Client(Resources):
         return retry.backoff(attempt, base=self.backoff_base, cap=self.backoff_max,
                              jitter=self._random())
 
-    def pause(self, attempt: int) -> None:
-        """Sleep the backoff of retry ``attempt`` (for callers that retry whole reads)."""
-        self._sleep(self.backoff(attempt))
-
     def request(
         self,
         method: str,

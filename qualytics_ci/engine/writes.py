@@ -2,7 +2,9 @@
 
 Creates whose answer was lost (a 5xx or a timeout on POST: the server may have
 applied it) are reconciled by reading the list again and looking the entity
-up by name or uid; only when it is not there is the POST sent once more.
+up by name or uid; only when it is not there is the POST sent once more. The
+look-up's reads are retried by the client, as every read is; when they fail all
+the same, the create fails, and the next import finds what it made.
 Updates are one PUT of the full desired body: the current object came from
 the plan's list pages, so no GET is needed first.
 """
@@ -30,7 +32,6 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.folder.model import UID_KEY, Entity
 
 CREATE_ATTEMPTS = 3  # POSTs of one entity, each after a look-up found it absent
-RECONCILE_ATTEMPTS = 4  # reads of one look-up
 
 
 class Ids:
@@ -146,24 +147,12 @@ class Writer:
             try:
                 return int(self.client.post(path, json=payload)["id"])
             except (ServerError, TransportError):
-                found = self._reconcile(find)
+                found = find()  # reads only, each retried by the client
                 if found is not None:
                     return found
                 if attempt == CREATE_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
-
-    def _reconcile(self, find: Callable[[], int | None]) -> int | None:
-        """``find()``, retried: it only reads, and whether the POST is sent again (a
-        duplicate if the first one was applied) depends on its answer."""
-        for attempt in range(1, RECONCILE_ATTEMPTS + 1):
-            try:
-                return find()
-            except (ServerError, TransportError):
-                if attempt == RECONCILE_ATTEMPTS:
-                    raise
-                self.client.pause(attempt)
-        return None
 
     def _find(self, entity: Entity, payload: Mapping[str, Any]) -> int | None:
         """Look a possibly-created entity up again (after an ambiguous POST failure)."""

@@ -92,3 +92,22 @@ def test_a_create_refused_every_time_fails_without_creating_anything() -> None:
     with pytest.raises(ServerError):
         writer(client).create(CHECK, CHECK.body)
     assert len(client.posts) == 3 and client.stored == []
+
+
+def test_a_look_up_that_keeps_failing_is_retried_by_the_client_alone(
+        requests_mock: Any) -> None:
+    """POST 502, then the look-up's list read fails every time: the client's retries are
+    the only ones (no retry loop around them), and the create fails without a resend."""
+    from qualytics_ci.api.client import Client
+
+    base = "https://q.example.com/api"
+    requests_mock.post(f"{base}/quality-checks", status_code=502)
+    requests_mock.get(f"{base}/quality-checks", status_code=503)
+    client = Client("q.example.com", "tok", sleep=lambda s: None, max_retries=2)
+    state = TargetState(datastore_ids={"wh": 1}, container_ids={("wh", "orders"): 7},
+                        read_datastores={"wh"})
+    with pytest.raises(ServerError):
+        Writer(client, state).create(CHECK, CHECK.body)
+    methods = [r.method for r in requests_mock.request_history]
+    assert methods.count("GET") == 3  # one read, as the client tries it: 1 + max_retries
+    assert methods.count("POST") == 1
