@@ -103,6 +103,11 @@ def test_cpu_targets_are_judged_per_1000_checks_at_5000() -> None:
                  "at N = 1,000"] == "holds"
 
 
+def test_a_cpu_target_shows_the_tools_part_and_the_kernels() -> None:
+    got = verdicts([measured("export", n=5000, cpu=0.80, cpu_user_s=0.55, cpu_sys_s=0.25)])
+    assert got[EXPORT_CPU][0] == "0.160 s (user 0.110 + sys 0.050)"
+
+
 def test_a_cpu_target_from_repeated_runs_shows_each_run() -> None:
     got = verdicts([measured("plan", n=5000, cpu=0.80, cpu_runs=[0.90, 0.80, 0.75])])
     assert got[PLAN_CPU] == ("0.160 s (median of 3 runs: 0.180, 0.160, 0.150)",
