@@ -31,9 +31,9 @@ from qualytics_ci.engine.adopt_paths import NewPaths
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.folder import yamlio
 from qualytics_ci.folder.disk import write_folder
+from qualytics_ci.folder.files import OVERRIDES_DIR, read_text
 from qualytics_ci.folder.model import Body, Config, Entity, Key
 from qualytics_ci.folder.overrides import DELETE_KEY
-from qualytics_ci.folder.reader import OVERRIDES_DIR, read_text
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.adopt import Adoption
 from qualytics_ci.results.config import KIND_ORDER, Change, DriftItem, DriftReport

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import TypeVar
 
+from qualytics_ci.folder.files import OVERRIDES_DIR
 from qualytics_ci.folder.model import Config, Entity, Key
-from qualytics_ci.folder.reader import OVERRIDES_DIR
 from qualytics_ci.folder.writer import layout
 
 _K = TypeVar("_K")

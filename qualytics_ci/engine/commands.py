@@ -31,9 +31,9 @@ from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult
+from qualytics_ci.folder.files import Files, snapshot
 from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
 from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
-from qualytics_ci.folder.reader import Files, snapshot
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
@@ -93,11 +93,11 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
     variables of the connections to send are an error raised before anything is read
     from the target; otherwise they are warnings."""
     env = os.environ if env is None else env
-    options = load_options(folder, prune=prune, include=include, datastores=datastores,
+    read = snapshot(folder, progress)  # every file read once, before the target's read
+    options = load_options(folder, read, prune=prune, include=include, datastores=datastores,
                            environment=environment, allow_mass_archive=allow_mass_archive)
     include, datastores = include_text(options), options.datastores
     kinds = parse_kinds(include)
-    read = snapshot(folder, progress)  # every file read before the target's read starts
     early = start_early_read(client, folder, kinds=kinds, datastores=datastores,
                              environment=options.environment, env=env, for_import=for_import,
                              files=read)
@@ -113,7 +113,7 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                              archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
-    declared, _ = read_promotions(folder)  # valid: load_folder raised on any error
+    declared, _ = read_promotions(folder, read)  # valid: load_folder raised on any error
     # The declared promotions are part of the folder: merge runs what was reviewed.
     promotions = promotions_digest(declared)
     folder_digest = folder_part(config, scope, promotions)

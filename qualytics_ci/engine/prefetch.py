@@ -25,8 +25,9 @@ from qualytics_ci.engine.guards import require_variables
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder.files import Files
 from qualytics_ci.folder.layout import require_config_folder
-from qualytics_ci.folder.reader import Files, read_outline
+from qualytics_ci.folder.reader import read_outline
 from qualytics_ci.folder.validate import validate_config
 from qualytics_ci.progress import Later, Progress
 from qualytics_ci.results.config import Kind

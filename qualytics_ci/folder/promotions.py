@@ -31,8 +31,8 @@ import yaml
 
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import yamlio
+from qualytics_ci.folder.files import Files, root_file
 from qualytics_ci.folder.layout import PROMOTIONS_FILE
-from qualytics_ci.folder.reader import read_text
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.results.promote_kinds import RULES, YAML, request_problems
 from qualytics_ci.results.promotions import PromotionRef
@@ -122,14 +122,14 @@ def promotions_digest(declared: Sequence[Promotion]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_promotions(root: str | Path) -> tuple[tuple[Promotion, ...], list[Issue]]:
-    """The promotions ``root/promotions.yaml`` declares (none without the file) and every
-    problem in it; a promotion with an error is left out."""
-    base = Path(root)
-    if not (base / PROMOTIONS_FILE).is_file() and not (base / PROMOTIONS_FILE).is_symlink():
-        return (), []
+def read_promotions(root: str | Path, files: Files | None = None
+                    ) -> tuple[tuple[Promotion, ...], list[Issue]]:
+    """The promotions ``root/promotions.yaml`` declares (none without the file; ``files``:
+    as read already) and every problem in it; a promotion with an error is left out."""
     try:
-        text = read_text(base, PROMOTIONS_FILE)
+        text = root_file(root, PROMOTIONS_FILE, files)
+        if text is None:
+            return (), []
         data, _ = yamlio.load(text, PROMOTIONS_FILE)
     except QualyticsCIError as exc:
         return (), [Issue("error", exc.message, exc.file or PROMOTIONS_FILE, exc.line)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qualytics_ci.folder.files import Files
 from qualytics_ci.folder.model import Config, Datastore
 from qualytics_ci.folder.promotions import Promotion, read_promotions
 from qualytics_ci.folder.schema import Issue, Level
@@ -23,9 +24,11 @@ from qualytics_ci.results.promote_kinds import (
 )
 
 
-def promotion_issues(root: str | Path, config: Config) -> list[Issue]:
-    """Every problem of ``root/promotions.yaml``: its own, then its references."""
-    declared, issues = read_promotions(root)
+def promotion_issues(root: str | Path, config: Config, files: Files | None = None
+                     ) -> list[Issue]:
+    """Every problem of ``root/promotions.yaml`` (``files``: as read already): its own,
+    then its references."""
+    declared, issues = read_promotions(root, files)
     return [*issues, *reference_issues(declared, config)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from qualytics_ci.folder.reader import OVERRIDES_DIR
+from qualytics_ci.folder.files import OVERRIDES_DIR
 
 SETTINGS_FILES = ("qualytics-ci.yaml", "qualytics-ci.yml")
 

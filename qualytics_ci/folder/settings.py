@@ -16,9 +16,9 @@ from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import yamlio
+from qualytics_ci.folder.files import OVERRIDES_DIR, Files, root_file
 from qualytics_ci.folder.layout import SETTINGS_FILE
 from qualytics_ci.folder.model import KINDS_BY_FLAG, parse_kinds
-from qualytics_ci.folder.reader import OVERRIDES_DIR, read_text
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.results.config import KIND_ORDER
 from qualytics_ci.results.digest import PlanOptions
@@ -103,13 +103,15 @@ class _Checker:
         return None
 
 
-def read_settings(root: str | Path) -> tuple[Settings, list[Issue]]:
-    """The settings file of ``root`` (defaults when there is none) and its problems."""
+def read_settings(root: str | Path, files: Files | None = None) -> tuple[Settings, list[Issue]]:
+    """The settings file of ``root`` (defaults when there is none; ``files``: as read
+    already) and its problems."""
     base = Path(root)
-    if not (base / SETTINGS_FILE).is_file():
-        return Settings(), []
     try:
-        data, lines = yamlio.load(read_text(base, SETTINGS_FILE), SETTINGS_FILE)
+        text = root_file(base, SETTINGS_FILE, files)
+        if text is None:
+            return Settings(), []
+        data, lines = yamlio.load(text, SETTINGS_FILE)
     except QualyticsCIError as exc:
         return Settings(), [Issue("error", exc.message, exc.file or SETTINGS_FILE, exc.line)]
     if data is None:
@@ -167,9 +169,10 @@ def resolve_options(settings: Settings, *, prune: bool | None = None,
     )
 
 
-def load_options(root: str | Path, **flags: Any) -> PlanOptions:
-    """Read the settings file (raise on its errors) and resolve the options."""
-    settings, issues = read_settings(root)
+def load_options(root: str | Path, files: Files | None = None, **flags: Any) -> PlanOptions:
+    """Read the settings file (raise on its errors; ``files``: as read already) and
+    resolve the options."""
+    settings, issues = read_settings(root, files)
     raise_if_errors(issues)
     return resolve_options(settings, **flags)
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.files import Files
 from qualytics_ci.folder.layout import HINT, NOT_A_CONFIG_FOLDER, require_config_folder
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
 from qualytics_ci.folder.promotions_refs import promotion_issues
-from qualytics_ci.folder.reader import Files, read_folder
+from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.settings import environment_issues, read_settings
@@ -199,11 +200,11 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
     """Read and validate a folder: the config and every issue (errors and warnings), those
     of its settings file first, those of its ``promotions.yaml`` last. ``environment``
     None: the settings file's, if any. ``files``: the folder's files as they were read
-    already (:func:`~qualytics_ci.folder.reader.snapshot`).
+    already (:func:`~qualytics_ci.folder.files.snapshot`).
 
     A folder without the layout's root, or one holding no entity at all, raises."""
     require_config_folder(root)
-    settings, setting_issues = read_settings(root)
+    settings, setting_issues = read_settings(root, files)
     if environment and environment != settings.environment:
         setting_issues.extend(environment_issues(settings, environment))
     if any(i.level == "error" for i in setting_issues):
@@ -216,7 +217,7 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
         raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
                                "container or check file", hint=HINT,
                                code=NOT_A_CONFIG_FOLDER)
-    return config, [*issues, *validate_config(config, env), *promotion_issues(root, config)]
+    return config, [*issues, *validate_config(config, env), *promotion_issues(root, config, files)]
 
 
 def describe(issues: list[Issue]) -> str:

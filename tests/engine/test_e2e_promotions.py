@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .e2e import DEV, Cli, Counting
 
 THREE = """\
@@ -181,3 +183,26 @@ def test_export_leaves_promotions_yaml_alone(cli: Cli) -> None:
     assert "promotions.yaml:4: promotion 'orders-checks': datastore 'warehouse-prod'" \
         in validated.out
     assert "not part of the folder layout" not in validated.out
+
+
+def test_a_plan_reads_each_file_of_the_folder_once(cli: Cli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The options, the validation, the digest and the plan come from one read of the
+    folder: the settings file and promotions.yaml included."""
+    from qualytics_ci.folder import files
+
+    assert cli.run("export", *DEV).code == 0
+    declare(cli, THREE)
+    (cli.folder / "qualytics-ci.yaml").write_text("prune: false\n", encoding="utf-8")
+    reads: list[str] = []
+    real = files._read_regular
+
+    def counted(path: str, rel: str) -> bytes:
+        reads.append(rel)
+        return real(path, rel)
+
+    monkeypatch.setattr(files, "_read_regular", counted)
+    assert cli.run("plan", *DEV).code == 0
+    assert reads.count("qualytics-ci.yaml") == 1 and reads.count("promotions.yaml") == 1
+    checks = [r for r in reads if "/checks/" in r]
+    assert checks and len(checks) == len(set(checks))

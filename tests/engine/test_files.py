@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder import reader
-from qualytics_ci.folder.reader import read_folder, snapshot
+from qualytics_ci.folder import files as folder_files
+from qualytics_ci.folder.files import snapshot
+from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.schema import raise_if_errors
 
 CHECK = """\
@@ -167,7 +168,7 @@ def test_a_short_read_is_read_on_to_the_end(tmp_path: Path,
         calls.append(n)
         return real_read(fd, min(n, 40))
 
-    monkeypatch.setattr("qualytics_ci.folder.reader.os.read", short_read)
+    monkeypatch.setattr("qualytics_ci.folder.files.os.read", short_read)
     config, issues = read_folder(root)
     raise_if_errors(issues)
     (check,) = config.checks
@@ -184,7 +185,7 @@ def test_a_whole_read_takes_one_call(tmp_path: Path, monkeypatch: pytest.MonkeyP
         calls.append(n)
         return real_read(fd, n)
 
-    monkeypatch.setattr("qualytics_ci.folder.reader.os.read", counted)
+    monkeypatch.setattr("qualytics_ci.folder.files.os.read", counted)
     _, issues = read_folder(root)
     raise_if_errors(issues)
     assert len(calls) == 3  # three files, one read each
@@ -237,9 +238,23 @@ def test_a_folder_beyond_the_snapshot_budget_is_read_file_by_file(
     assert files is not None and sorted(files.texts) == [
         "connections/db.yaml", "datastores/wh/_datastore.yaml",
         "datastores/wh/checks/orders/notnull__id.yaml"]
-    monkeypatch.setattr(reader, "SNAPSHOT_CHARS", len(CHECK))  # less than the folder holds
+    monkeypatch.setattr(folder_files, "SNAPSHOT_CHARS", len(CHECK))  # less than the folder holds
     assert snapshot(root) is None  # then the parse reads each file itself
     config, issues = read_folder(root, files=snapshot(root))
     raise_if_errors(issues)
     assert [c.uid for c in config.checks] == ["orders__notnull__id"]
     assert snapshot(tmp_path / "elsewhere") is None  # not a config folder: reported later
+
+
+def test_a_settings_file_that_is_a_broken_link_is_an_error_not_the_defaults(
+        tmp_path: Path) -> None:
+    """A qualytics-ci.yaml that cannot be read would give a plan the default options,
+    unlike the ones the folder declares: it is reported instead."""
+    from qualytics_ci.folder.settings import read_settings
+
+    root = folder(tmp_path)
+    (root / "qualytics-ci.yaml").symlink_to(tmp_path / "gone.yaml")
+    for read in (None, snapshot(root)):
+        _, issues = read_settings(root, read)
+        assert [(i.level, i.file) for i in issues] == [("error", "qualytics-ci.yaml")]
+        assert "broken link" in issues[0].message
