@@ -20,8 +20,6 @@ references to the folder's datastores and containers are checked in
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from qualytics_ci.folder import yamlio
 from qualytics_ci.folder.files import Files, root_file
 from qualytics_ci.folder.layout import PROMOTIONS_FILE
 from qualytics_ci.folder.schema import Issue
+from qualytics_ci.results.digest import code
 from qualytics_ci.results.promote_kinds import RULES, YAML, request_problems
 from qualytics_ci.results.promotions import PromotionRef
 
@@ -118,8 +117,7 @@ def promotions_digest(declared: Sequence[Promotion]) -> str:
     """16 hex digits of the SHA-256 of the declarations, in order; ``""`` when none."""
     if not declared:
         return ""
-    text = json.dumps([p.canonical() for p in declared], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return code([p.canonical() for p in declared], 16)
 
 
 def read_promotions(root: str | Path, files: Files | None = None
