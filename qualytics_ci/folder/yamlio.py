@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import yamlfast
 from qualytics_ci.folder.emitter import emit
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -185,6 +186,36 @@ def _refuse_aliases(text: str) -> None:
                 line=None if mark is None else mark.line + 1)
 
 
+_TYPED: dict[str, Any] = {}  # plain scalars that are not text, as the loader reads them
+
+
+def _plain_scalar(text: str, key: bool) -> Any:
+    """A plain scalar as the loader types it, for :mod:`yamlfast` (None for a key that
+    is text); LookupError for what only libyaml's path reports (a key that is not text,
+    NaN or infinity, a tag the format refuses)."""
+    tag = _resolve_cached(_Scalar, text, (True, False))
+    if tag == _STR:
+        return None if key else text
+    if key:
+        raise LookupError(text)
+    if tag == _NULL:
+        return None
+    if text in _TYPED:
+        return _TYPED[text]
+    construct = _SCALARS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
+    if construct is None:
+        raise LookupError(text)
+    value = construct(_TAG_OF, _Scalar(tag, text))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LookupError(text)
+    if len(_TYPED) < _RESOLVED_CAP:
+        _TYPED[text] = value
+    return value
+
+
+_QUICK = yamlfast.Reader(_plain_scalar)
+
+
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
@@ -199,8 +230,15 @@ def _tag_error(node: yaml.Node) -> QualyticsCIError:
 def load(text: str, file: str) -> tuple[Any, dict[str, int]]:
     """Parse one YAML document: ``(data, {dotted key path: line})``.
 
+    The block YAML export writes is read by :mod:`yamlfast`, everything else by libyaml.
     Errors carry ``file`` and the line the parser stopped at.
     """
+    quick = _QUICK.load(text)
+    return quick if quick is not None else load_with_libyaml(text, file)
+
+
+def load_with_libyaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    """:func:`load` through libyaml's parser, whatever the text."""
     loader = Loader(text)
     try:
         _refuse_aliases(text)

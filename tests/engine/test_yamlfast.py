@@ -1,0 +1,188 @@
+"""The reader of export's YAML subset gives exactly what libyaml gives, or leaves the
+file to libyaml.
+
+``yamlio.load_with_libyaml`` is the reference. Whatever ``yamlio._QUICK.load`` returns
+must be the reference's data and key lines, with the same types (``1`` is not ``True``,
+``'1'`` is not ``1``); where the reference refuses a file, the quick reader must not
+accept it. Checked on generated documents as export writes them, on those documents
+mutated character by character and line by line, and on every YAML file of the tests'
+data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import yamlio
+
+from .test_emitter import ALPHABET, LOOKALIKES, documents
+
+DATA = Path(__file__).parent.parent / "data"
+PROPERTY = settings(max_examples=400, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def reference(text: str) -> tuple[Any, dict[str, int]] | None:
+    try:
+        return yamlio.load_with_libyaml(text, "f.yaml")
+    except QualyticsCIError:
+        return None
+
+
+def same_as_libyaml(text: str) -> bool:
+    """True when the quick reader took the file (and then gave libyaml's answer)."""
+    quick = yamlio._QUICK.load(text)
+    if quick is None:
+        return False
+    want = reference(text)
+    assert want is not None, f"libyaml refuses what the quick reader took:\n{text}"
+    assert repr(quick) == repr(want), text  # repr: True and 1, 1 and 1.0 differ
+    return True
+
+
+@PROPERTY
+@given(documents)
+def test_what_export_writes_is_read_as_libyaml_reads_it(data: Any) -> None:
+    text = yamlio.dump(data)
+    event("quick" if same_as_libyaml(text) else "libyaml")
+
+
+MUTATIONS = [*ALPHABET, *LOOKALIKES, ": ", "- ", "  ", "\n  ", "\n- ", "'", "''", "[]", "{}"]
+
+# Documents of printable ASCII, as export writes checks: most of them take the quick
+# reader, so its edges are where the edits below land.
+def mostly(safe: st.SearchStrategy[Any], risky: st.SearchStrategy[Any],
+           one_in: int) -> st.SearchStrategy[Any]:
+    """``risky`` once in ``one_in`` draws, else ``safe``."""
+    return st.integers(1, one_in).flatmap(lambda i: risky if i == 1 else safe)
+
+
+SAFE_TEXT = ["select a from t where x = 'y'", "it's", "x:y", "http://h/p", "${DB_PASSWORD}",
+             "-x", "-1.5", ".5", "1:30", "0x1F", "a, b", "a - b", "a'b", "Active", "bench",
+             "a" * 60]
+RISKY_TEXT = [w for w in LOOKALIKES if w.isascii()] + ["a: b", "[x]", "{x}", "'", "''",
+                                                        '"q"', "k" * 90, "a  b", "x "]
+ascii_scalars = mostly(st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+    st.sampled_from(SAFE_TEXT), st.text("abc_01 ", max_size=8)), st.one_of(
+    st.sampled_from(RISKY_TEXT), st.text("ab -_:'.01", max_size=8)), 12)
+SAFE_KEYS = st.text("abc_", min_size=1, max_size=6) | st.sampled_from(
+    ["rule_type", "fields", "min", "max", "a b", "x.y", "$k", "_m", "k-1", "a/b"])
+RISKY_KEYS = st.sampled_from(["1", "true", "null", "a:", "k'", "-k", "on", "a ", "~"])
+
+
+ascii_keys = mostly(SAFE_KEYS, RISKY_KEYS, 25)
+ascii_documents = st.dictionaries(ascii_keys, st.recursive(
+    ascii_scalars, lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(ascii_keys, inner, max_size=4), max_leaves=12), min_size=1, max_size=8)
+ASCII_EDITS = [*" -:'\"[]{},?*&!|>%@`#~\n\t0a.", ": ", "- ", "  ", "\n  ", "\n- ", "''",
+               "[]", "{}", "---", "...", "null", "true", "1"]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, source: st.SearchStrategy[Any] = documents,
+            edits: list[str] = MUTATIONS) -> str:
+    """An exported document with a few edits: text put in, taken out, lines moved."""
+    text = yamlio.dump(draw(source))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        how = draw(st.sampled_from(["insert", "delete", "replace", "indent", "swap"]))
+        piece = draw(st.sampled_from(edits))
+        if how == "insert":
+            text = text[:at] + piece + text[at:]
+        elif how == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 3)):]
+        elif how == "replace":
+            text = text[:at] + piece + text[at + len(piece):]
+        else:
+            lines = text.split("\n")
+            i = at % len(lines)
+            if how == "indent":
+                lines[i] = " " * draw(st.integers(1, 3)) + lines[i]
+            elif i + 1 < len(lines):
+                lines[i], lines[i + 1] = lines[i + 1], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+@PROPERTY
+@given(mutated())
+def test_an_edited_file_is_read_as_libyaml_reads_it_or_left_to_it(text: str) -> None:
+    event("quick" if same_as_libyaml(text) else "libyaml")
+
+
+@PROPERTY
+@given(ascii_documents)
+def test_an_ascii_document_is_read_as_libyaml_reads_it(data: Any) -> None:
+    event("quick" if same_as_libyaml(yamlio.dump(data)) else "libyaml")
+
+
+@settings(PROPERTY, max_examples=1500)
+@given(mutated(ascii_documents, ASCII_EDITS))
+def test_an_edited_ascii_document_is_read_as_libyaml_reads_it_or_left_to_it(
+        text: str) -> None:
+    event("quick" if same_as_libyaml(text) else "libyaml")
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.y*ml")),
+                         ids=lambda p: str(p.relative_to(DATA)))
+def test_the_test_data_is_read_as_libyaml_reads_it(path: Path) -> None:
+    same_as_libyaml(path.read_text(encoding="utf-8", errors="replace"))
+
+
+CHECK = """\
+rule_type: between
+description: bench check 10
+container: table_0001
+fields:
+- amount
+coverage: null
+filter: amount > 0 and status = 'open'
+anomaly_message_field: null
+properties:
+  min: 0
+  max: 10000
+  inclusive_min: true
+  inclusive_max: true
+tags:
+- bench
+status: Active
+additional_metadata:
+  _qualytics_check_uid: table_0001__between__10
+"""
+
+
+def test_an_exported_check_takes_the_quick_reader() -> None:
+    assert same_as_libyaml(CHECK)
+    data, lines = yamlio.load(CHECK, "c.yaml")
+    assert data["properties"] == {"min": 0, "max": 10000, "inclusive_min": True,
+                                  "inclusive_max": True}
+    assert lines["properties.max"] == 11 and lines["additional_metadata"] == 17
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n",  # a key twice: libyaml's error names both lines
+    "true: x\n",  # a key that is not text
+    "a: .nan\n",  # NaN
+    "a: &x 1\nb: *x\n",  # an alias
+    "a: !!binary aGk=\n",  # a tag
+    "a: |\n  text\n",  # a block scalar
+    "a: b\n  c\n",  # a plain scalar on two lines
+    "a: 'b\n  c'\n",  # a quoted one
+    "a: [1, 2]\n",  # a flow list
+    "a: b # note\n",  # a comment
+    "a: b\n\nc: d\n",  # a blank line
+    "a:\tb\n",  # a tab
+    "a: caf\u00e9\n",  # beyond ASCII
+    "a: 1\n...\n",  # the document's end
+    "- a\nb: c\n",  # a line it cannot place
+])
+def test_what_is_outside_the_subset_goes_to_libyaml(text: str) -> None:
+    assert yamlio._QUICK.load(text) is None
+    same_as_libyaml(text)  # and the answer is libyaml's, error or data
