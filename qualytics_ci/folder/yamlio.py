@@ -82,6 +82,12 @@ _SCALARS = {tag: Loader.yaml_constructors[_TAG + tag] for tag in ("null", "bool"
 MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused
 
 
+def _constructor(tag: str) -> Any:
+    """The loader's constructor of a core-schema scalar tag (null, bool, int, float);
+    None for any other tag."""
+    return _SCALARS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
+
+
 class _Build:
     """Node graph -> plain data, refusing what the folder format never contains: aliases
     (and so merge keys: an alias repeated 9 times on 10 levels expands to a billion
@@ -130,7 +136,7 @@ class _Build:
         tag = node.tag
         if tag == _TAG + "str":
             return node.value
-        construct = _SCALARS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
+        construct = _constructor(tag)
         if construct is None:
             raise _tag_error(node)
         value = construct(self.loader, node)
@@ -149,7 +155,7 @@ class _Build:
                                    "the keys out", line=_line(node))
         if node.tag == _TAG + "str":
             return str(node.value)
-        construct = _SCALARS.get(node.tag[len(_TAG):]) if node.tag.startswith(_TAG) else None
+        construct = _constructor(node.tag)
         if construct is None:
             raise _tag_error(node)
         value = construct(self.loader, node)
@@ -202,7 +208,7 @@ def _plain_scalar(text: str, key: bool) -> Any:
         return None
     if text in _TYPED:
         return _TYPED[text]
-    construct = _SCALARS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
+    construct = _constructor(tag)
     if construct is None:
         raise LookupError(text)
     value = construct(_TAG_OF, _Scalar(tag, text))
