@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import qualytics_ci
-from benchmarks import other_cli, report
+from benchmarks import folders, other_cli, report
 from benchmarks.sandbox import Sandbox
 from benchmarks.scenarios import PER_SIZE, SCENARIOS, WRITES, Bench, Measurement
 from benchmarks.tools import OTHER, OURS, Tool, other, ours
@@ -158,11 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="qci-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        if any(s in PER_SIZE for s in args.scenarios):
-            for n in args.sizes:
-                results += run_size(n, args, tools, workdir)
-        if any(s in WRITES for s in args.scenarios):
-            results += run_writes(args, tools, workdir)
+        try:
+            if any(s in PER_SIZE for s in args.scenarios):
+                for n in args.sizes:
+                    results += run_size(n, args, tools, workdir)
+            if any(s in WRITES for s in args.scenarios):
+                results += run_writes(args, tools, workdir)
+        finally:
+            folders.remove_set_aside()
     if any(s == "concurrency_sweep" for s in args.scenarios) and OTHER in args.tools:
         notes.append(f"The concurrency sweep is qualytics-ci's only: {OTHER} sends one "
                      "request at a time and has no concurrency setting.")

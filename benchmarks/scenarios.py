@@ -4,7 +4,6 @@ run at every size N, and (in :mod:`benchmarks.writes`) the write scenarios."""
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -229,11 +228,9 @@ class Bench:
 
     def export(self, tool: Tool) -> None:
         out = self._folder(tool, "export")
-        if out.exists():
-            shutil.rmtree(out)
         m = self.measure("export", tool, [tool.export(out, SOURCE, self.source_id)],
                          floor.export(self.n), repeats=self._repeats(tool),
-                         before_each=lambda: shutil.rmtree(out, ignore_errors=True))
+                         before_each=lambda: folders.set_aside(out))
         files = folders.check_files(out)
         m.add_check(f"{len(files)} check files")
         if len(files) != self.n:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import other_cli
+from benchmarks import folders, other_cli
 from benchmarks.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +36,12 @@ def test_quick_benchmark_runs_every_scenario(tmp_path: Path) -> None:
         tools += ",qualytics-cli"
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--no-plot", "--sizes", "1000",
-         "--latency-ms", "0", "--tools", tools, "--no-install", "--output-dir", str(tmp_path)],
+         "--latency-ms", "0", "--tools", tools, "--no-install", "--output-dir", str(tmp_path),
+         "--workdir", str(tmp_path / "work")],
         cwd=ROOT, capture_output=True, text=True, timeout=230, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
+    assert next((tmp_path / "work").rglob("_datastore.yaml"), None)  # the folders are kept
+    assert not list((tmp_path / "work").rglob(folders.SET_ASIDE))  # removed at the end
     results: list[dict[str, Any]] = json.loads((tmp_path / "results.json").read_text())[
         "results"]
     mine = [r for r in results if r["tool"] == "qualytics-ci"]
