@@ -20,7 +20,6 @@ from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL,
 from qualytics_ci.folder.schema import Issue
 from qualytics_ci.folder.validate import describe, validate_folder
 from qualytics_ci.progress import Progress
-from qualytics_ci.render.promotions_terminal import render_promotions_preview
 from qualytics_ci.render.terminal import render_drift, render_plan, render_report
 from qualytics_ci.results.config import ImportReport
 
@@ -110,6 +109,8 @@ def plan_cmd(args: argparse.Namespace) -> int:
     print(render_plan(plan, warnings=prepared.planned.warnings,
                       dry_run=bool(getattr(args, "dry_run", False))), end="")
     if previews.items:
+        from qualytics_ci.render.promotions_terminal import render_promotions_preview
+
         print("\n" + render_promotions_preview(previews), end="")
     print(f"Plan options: {plan.options.line()}")
     print(f"Plan digest: {plan.digest}")

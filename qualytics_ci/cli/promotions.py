@@ -3,7 +3,9 @@ and run by ``promote --input DIR`` (docs/promote.md, "Promotions as code").
 
 This is where the folder's declarations meet the promote operations: the folder
 says what to promote (:mod:`qualytics_ci.folder.promotions`), promote does it
-(:mod:`qualytics_ci.promote.batch`); neither knows the other.
+(:mod:`qualytics_ci.promote.batch`); neither knows the other. The promote modules are
+imported only when promotions are declared, so that a plan of a folder without any
+does not load them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualytics_ci import secrets
 from qualytics_ci.api.client import Client
@@ -21,19 +23,19 @@ from qualytics_ci.engine.commands import load_folder
 from qualytics_ci.errors import EXIT_OK
 from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
 from qualytics_ci.progress import Progress
-from qualytics_ci.promote.api import PromoteAPI
-from qualytics_ci.promote.batch import Named, batch_exit_code, preview_all, run_all
-from qualytics_ci.promote.request import PromoteOptions
-from qualytics_ci.render.promotions_terminal import (
-    render_promotions_preview,
-    render_promotions_report,
-)
 from qualytics_ci.results.config import Plan
 from qualytics_ci.results.promotions import PromotionsPreview
+
+if TYPE_CHECKING:
+    from qualytics_ci.promote.api import PromoteAPI
+    from qualytics_ci.promote.batch import Named
 
 
 def named(declared: Sequence[Promotion], timeout: float = 1800.0) -> list[Named]:
     """Each declared promotion as the promote options it stands for."""
+    from qualytics_ci.promote.batch import Named
+    from qualytics_ci.promote.request import PromoteOptions
+
     return [Named(p.ref(), PromoteOptions(
         kind=p.type, source=p.source, destination=p.destination, ids=p.ids, tags=p.tags,
         additional_tags=p.additional_tags, active=p.active, mappings=p.mappings,
@@ -47,6 +49,8 @@ def preview_declared(api: PromoteAPI, declared: Sequence[Promotion], *,
     --input --dry-run``, whose token is the one that would run them; a plan's is not)."""
     if not declared:
         return PromotionsPreview()
+    from qualytics_ci.promote.batch import preview_all
+
     return preview_all(api, named(declared), ask_permission=ask_permission)
 
 
@@ -74,6 +78,12 @@ def run_declared(args: argparse.Namespace) -> int:
     """``promote --input DIR``: every promotion DIR/promotions.yaml declares, in order,
     each waited for (``--dry-run``: previewed); exit 3 when some entities failed. (The
     parser refused ``--type`` and the other options each promotion states.)"""
+    from qualytics_ci.promote.batch import batch_exit_code, run_all
+    from qualytics_ci.render.promotions_terminal import (
+        render_promotions_preview,
+        render_promotions_report,
+    )
+
     check_output_file(args.report, "--report")
     load_env_file(args.env_file)
     _config, warnings = load_folder(args.input)  # the whole folder must be valid

@@ -3,6 +3,8 @@
 ``run_export``, ``run_plan``, ``run_import`` and ``run_drift`` take a client
 and a folder and return result objects; they print nothing (progress aside,
 on stderr) and raise :class:`QualyticsCIError` for anything the user can fix.
+What only one command does (applying, adopting, drift, export) is imported by that
+command, so that each loads no more than it runs.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualytics_ci.api.client import Client
-from qualytics_ci.engine import apply, export
-from qualytics_ci.engine.adopt import adopt
 from qualytics_ci.engine.binding import folder_part, require_expected, target_url
-from qualytics_ci.engine.drift import build_drift
 from qualytics_ci.engine.guards import require_variables, selection_issues
 from qualytics_ci.engine.plan import (
     Planned,
@@ -38,9 +38,11 @@ from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
 from qualytics_ci.progress import SILENT, Progress
-from qualytics_ci.results.adopt import Adoption
 from qualytics_ci.results.config import DriftReport, ImportReport, Note, Plan
 from qualytics_ci.results.digest import PlanOptions
+
+if TYPE_CHECKING:
+    from qualytics_ci.results.adopt import Adoption
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def run_import(client: Client, folder: str | Path, *, include: str | None = None
     if expect_plan is not None:
         require_expected(plan, expect_plan)
     require_archive_allowed(plan, p.target, p.scope.datastores, p.options.allow_mass_archive)
+    from qualytics_ci.engine import apply
+
     return apply.run_import(client, p.planned, p.target, concurrency=concurrency,
                             progress=progress)
 
@@ -170,6 +174,8 @@ def run_drift(client: Client, folder: str | Path, *, include: str | None = None,
     """How the target differs from ``folder``."""
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
+    from qualytics_ci.engine.drift import build_drift
+
     return build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
 
 
@@ -180,6 +186,9 @@ def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None =
     ``environment``: in ``overrides/<environment>/``, the base untouched)."""
     p = prepare(client, folder, include=include, datastores=datastores,
                 environment=environment, progress=progress)
+    from qualytics_ci.engine.adopt import adopt
+    from qualytics_ci.engine.drift import build_drift
+
     drift = build_drift(p.config, p.target, p.scope, resolved=p.resolved, unset=p.unset)
     adoption = adopt(folder, drift, p.config, p.target, resolved=p.resolved,
                      environment=p.options.environment, progress=progress)
@@ -190,6 +199,8 @@ def run_export(client: Client, output: str | Path, *, include: str | None = None
                datastores: Sequence[str] = (), progress: Progress = SILENT,
                force: bool = False) -> WriteResult:
     """Write the target's configuration to ``output`` (see :func:`export.run_export`)."""
+    from qualytics_ci.engine import export
+
     return export.run_export(client, output, kinds=parse_kinds(include),
                              datastores=list(datastores) or None, progress=progress,
                              force=force)
