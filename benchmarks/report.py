@@ -159,6 +159,8 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         f"- date: {info['date']}",
         f"- machine: {info['cores']} cores, {info['memory']} memory, {info['system']}, "
         f"Python {info['python']}",
+        *([f"- the machine's speed, as the CPU of a reference: {info['reference_cpu']}"]
+          if info.get("reference_cpu") else []),
         f"- latency injected by the sandbox: {latency_ms:g} ms per request",
         "",
         "The floor of each scenario:",

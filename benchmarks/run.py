@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import qualytics_ci
-from benchmarks import folders, other_cli, report
+from benchmarks import calibrate, folders, other_cli, report
 from benchmarks.sandbox import Sandbox
 from benchmarks.scenarios import PER_SIZE, SCENARIOS, WRITES, Bench, Measurement
 from benchmarks.tools import OTHER, OURS, Tool, other, ours
@@ -156,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = " ".join(["python -m benchmarks",
                         shlex.join(sys.argv[1:] if argv is None else argv)]).strip()
     results: list[Measurement] = []
+    before = calibrate.reference_cpu()
     with tempfile.TemporaryDirectory(prefix="qci-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         try:
@@ -169,7 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(s == "concurrency_sweep" for s in args.scenarios) and OTHER in args.tools:
         notes.append(f"The concurrency sweep is qualytics-ci's only: {OTHER} sends one "
                      "request at a time and has no concurrency setting.")
-    meta: dict[str, Any] = {"command": command, "machine": report.machine(), "sizes": args.sizes,
+    machine = {**report.machine(),
+               "reference_cpu": calibrate.described(before, calibrate.reference_cpu())}
+    meta: dict[str, Any] = {"command": command, "machine": machine, "sizes": args.sizes,
             "n": args.n, "latency_ms": args.latency_ms, "notes": notes}
     render(args.output_dir, results, meta, plot=not args.no_plot, notes=[])
     failed = [m for m in results if m.tool == OURS and not m.ok]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report, report_writes, run
+from benchmarks import calibrate, report, report_writes, run
 from benchmarks.scenarios import Measurement
 
 META = {"command": "python -m benchmarks", "sizes": [1000], "n": 1000, "latency_ms": 25.0,
@@ -152,3 +152,24 @@ def test_the_rate_limited_import_must_stay_near_the_limit_and_lose_nothing() -> 
     assert verdicts([])[LIMITED] == ("—", "not measured")
     table = "\n".join(report_writes.rate_table([limited(24.0, 0, throttled=7)]))
     assert "| qualytics-ci | 24.00 | 2011 | 7 | 2004 | 20.04 | 1.20x |" in table
+
+
+def test_the_machines_speed_is_given_when_it_was_measured(tmp_path: Path) -> None:
+    doc = {"meta": META, "results": [old_result("export", "qualytics-ci", 1.38, 13)]}
+    (tmp_path / "results.json").write_text(json.dumps(doc))
+    assert run.main(["--render-only", "--no-plot", "--output-dir", str(tmp_path)]) == 0
+    assert "speed" not in (tmp_path / "RESULTS.md").read_text()  # recorded before it was
+
+    timed = {**META, "machine": {**META["machine"],
+                                 "reference_cpu": calibrate.described(0.1154, 0.1311)}}
+    (tmp_path / "results.json").write_text(json.dumps({**doc, "meta": timed}))
+    assert run.main(["--render-only", "--no-plot", "--output-dir", str(tmp_path)]) == 0
+    line = next(s for s in (tmp_path / "RESULTS.md").read_text().splitlines()
+                if "speed" in s)
+    assert "0.115 s before the first scenario, 0.131 s after the last" in line
+    assert calibrate.REFERENCE in line
+
+
+def test_the_reference_cpu_is_the_imports_less_an_empty_interpreter() -> None:
+    spent = calibrate.reference_cpu(runs=3)
+    assert 0.0 < spent < 5.0  # requests and yaml cost something; an empty one is taken off
