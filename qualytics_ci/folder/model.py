@@ -88,7 +88,9 @@ class Entity:
     datastore: str = ""
     container: str = ""
     file: str | None = None
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # the line of each (dotted) key in ``file``; read-only, and it may be worked out
+    # only when first asked for (folder.yamlio.Lines)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     kind: ClassVar[Kind]
 
     def line(self, key: str) -> int | None:

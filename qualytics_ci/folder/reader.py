@@ -173,7 +173,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
         issues.extend(problems)
         if any(p.level == "error" for p in problems):
             continue
-        entity = _entity(kind, dirs, body, rel, docs, dict(doc.lines))
+        entity = _entity(kind, dirs, body, rel, docs, doc.lines)
         first = seen.setdefault(entity.key, rel)
         if first != rel:
             what = f"uid {entity.ident!r}" if kind == "check" else f"{kind} {entity.ident!r}"
@@ -186,7 +186,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
 
 
 def _entity(kind: str, dirs: tuple[str, ...], body: dict[str, Any], rel: str,
-            docs: Mapping[str, Doc], lines: dict[str, int]) -> Entity:
+            docs: Mapping[str, Doc], lines: Mapping[str, int]) -> Entity:
     name = str(body.get("name", ""))
     if kind == "connection":
         return Connection(name=name, body=body, file=rel, lines=lines)

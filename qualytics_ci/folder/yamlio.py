@@ -233,14 +233,18 @@ def _tag_error(node: yaml.Node) -> QualyticsCIError:
                             "numbers, true/false, null, lists and mappings)", line=_line(node))
 
 
-def load(text: str, file: str) -> tuple[Any, dict[str, int]]:
+def load(text: str, file: str) -> tuple[Any, Mapping[str, int]]:
     """Parse one YAML document: ``(data, {dotted key path: line})``.
 
-    The block YAML export writes is read by :mod:`yamlfast`, everything else by libyaml.
-    Errors carry ``file`` and the line the parser stopped at.
+    The block YAML export writes is read by :mod:`yamlfast` (its lines worked out when
+    first asked for, see :class:`~qualytics_ci.folder.yamlfast.Lines`), everything else
+    by libyaml. Errors carry
+    ``file`` and the line the parser stopped at.
     """
-    quick = _QUICK.load(text)
-    return quick if quick is not None else load_with_libyaml(text, file)
+    quick = _QUICK.load(text, with_lines=False)
+    if quick is not None:
+        return quick[0], yamlfast.Lines(_QUICK, text)
+    return load_with_libyaml(text, file)
 
 
 def load_with_libyaml(text: str, file: str) -> tuple[Any, dict[str, int]]:

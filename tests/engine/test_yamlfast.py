@@ -11,6 +11,7 @@ data.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder import yamlio
+from qualytics_ci.folder import yamlfast, yamlio
+from qualytics_ci.folder.validate import validate_folder
 
 from .test_emitter import ALPHABET, LOOKALIKES, documents
 
@@ -186,3 +188,30 @@ def test_an_exported_check_takes_the_quick_reader() -> None:
 def test_what_is_outside_the_subset_goes_to_libyaml(text: str) -> None:
     assert yamlio._QUICK.load(text) is None
     same_as_libyaml(text)  # and the answer is libyaml's, error or data
+
+
+def test_key_lines_are_worked_out_only_for_a_file_with_a_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid folder is validated without any file's key lines; a check with an
+    unknown rule gets its line in the message, and only its file's lines are made."""
+    folder = tmp_path / "cfg"
+    shutil.copytree(DATA / "official-format", folder)
+    asked: list[str] = []
+    real = yamlfast.Reader.load
+
+    def counted(self: yamlfast.Reader, text: str, *, with_lines: bool = True) -> Any:
+        if with_lines:
+            asked.append(text)
+        return real(self, text, with_lines=with_lines)
+
+    monkeypatch.setattr(yamlfast.Reader, "load", counted)
+    env = {"WAREHOUSE_PROD_DB_PASSWORD": "x"}
+    _, issues = validate_folder(folder, env)
+    assert [i for i in issues if i.level == "error"] == [] and asked == []
+
+    check = folder / "datastores/warehouse-prod/checks/orders/between__total_amount.yaml"
+    check.write_text(check.read_text().replace("between\n", "betwen\n", 1))
+    _, issues = validate_folder(folder, env)
+    (error,) = [i for i in issues if i.level == "error"]
+    assert "unknown rule type 'betwen'" in error.message and error.line == 1
+    assert asked == [check.read_text()]
