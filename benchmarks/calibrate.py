@@ -1,8 +1,9 @@
 """How fast the machine was while a run was measured: the CPU of one fixed piece of work,
 taken before the first scenario and after the last.
 
-On a shared machine the same code's CPU drifts by a third from one hour to the next, and
-the CPU targets are absolute. The reference is work every run of either tool starts
+On a shared machine the same code's CPU drifts from one hour to the next (the reference
+below took from 0.115 to 0.176 s on the machine RESULTS.md was recorded on), and the CPU
+targets are absolute. The reference is work every run of either tool starts
 with: a fresh interpreter importing requests, yaml, argparse and dataclasses, less an
 empty interpreter, each measured alone by the launcher; the median of several. Two runs
 of RESULTS.md can then be compared with their machines' speed in view.

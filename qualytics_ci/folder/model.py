@@ -89,7 +89,7 @@ class Entity:
     container: str = ""
     file: str | None = None
     # the line of each (dotted) key in ``file``; read-only, and it may be worked out
-    # only when first asked for (folder.yamlio.Lines)
+    # only when first asked for (folder.yamlfast.Lines)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     kind: ClassVar[Kind]
 
