@@ -1,10 +1,9 @@
 """Container entry point of the GitHub Action."""
 
-import sys
-
 from qualytics_ci.action.main import main
-from qualytics_ci.cli.process import tune_gc
+from qualytics_ci.cli import process
 
-tune_gc()
+process.tune_gc()
+process.settle("action")
 
-sys.exit(main())
+process.exit_now(main())

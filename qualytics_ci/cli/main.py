@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from qualytics_ci import __version__, secrets
 from qualytics_ci.api.window import DEFAULT_CONCURRENCY, START
-from qualytics_ci.cli.process import tune_gc
+from qualytics_ci.cli import process
 from qualytics_ci.cli.streams import pipe_safe
 from qualytics_ci.cli.usage import (
     Parser,
@@ -259,13 +259,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code (usage errors and ``--help`` too)."""
+def main(argv: Sequence[str] | None = None, *, entry_point: bool = False) -> int:
+    """Run the CLI; returns the process exit code (usage errors and ``--help`` too).
+    ``entry_point``: the caller is the process's entry point, so the command may settle
+    the process's own settings (:func:`qualytics_ci.cli.process.settle`); a test's or a
+    library's call leaves them alone."""
     with pipe_safe():
         try:
             args = parse_args(argv)
         except SystemExit as exc:
             return exit_code(exc)
+        if entry_point:
+            process.settle(args.command)
         return _run(args)
 
 
@@ -296,5 +301,5 @@ def _run(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    tune_gc()
-    sys.exit(main())
+    process.tune_gc()
+    process.exit_now(main(entry_point=True))

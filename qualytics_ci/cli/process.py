@@ -3,23 +3,55 @@ script, ``python -m qualytics_ci`` and the Action's container), never by a libra
 
 A run reads a folder and a target into a few hundred thousand small dicts, lists and
 strings that live until the process ends. Python's cyclic garbage collector would
-traverse all of them again and again as they are made (a full pass whenever the
-youngest generation has grown by 700 objects a few times), which was a quarter of a
-10,000-check plan's CPU while collecting nothing: the data holds no cycles. So the
-objects made while importing are frozen out of the collector's view, and a collection
-starts only after many more new objects; the collector still runs, so a cycle made by
-a library (an exception and its traceback, say) is still freed.
+traverse all of them again and again as they are made, while collecting nothing: the
+data holds no cycles. So the objects made while importing are frozen out of the
+collector's view, and a collection starts only after many new objects.
+
+A command that reads, plans, writes or promotes and then exits goes further: it runs
+with no automatic collection at all (:func:`settle`). Even two passes over its young
+objects were about a twentieth of a 5,000-check plan's CPU, and what cycles it leaves
+behind are few: an import of 5,000 new checks ended with about 6,000 unreachable
+objects, about one per request, a megabyte at most. The sandbox and the demo serve
+requests for as long as they run; they keep the collector.
+
+At the end, :func:`exit_now` flushes stdout and stderr and leaves the process at once:
+the interpreter's teardown (clearing every module, a last collection, freeing the
+imports) cost as much CPU as the plan's diff, for nothing a finished command needs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import sys
+from typing import NoReturn
 
 YOUNG_THRESHOLD = 100_000  # new objects before the youngest generation is collected
 OLDER_THRESHOLDS = (20, 20)
+SERVING = frozenset({"sandbox", "demo"})  # commands that keep the collector on
 
 
 def tune_gc() -> None:
     """Collect rarely, and never the modules' objects (see the module's docstring)."""
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)
+
+
+def settle(command: str | None) -> None:
+    """The process's settings for the command it is about to run: no automatic
+    collection, unless the command serves requests until it is stopped."""
+    if command not in SERVING:
+        gc.disable()
+
+
+def exit_now(code: int) -> NoReturn:
+    """Flush stdout and stderr, then end the process with ``code``, skipping the
+    interpreter's teardown. Everything a command writes to a file is closed by the time
+    it returns (each file is written in a ``with`` block), so only the two streams hold
+    anything that still has to go out."""
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe, a closed stream: nothing left to flush to
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
