@@ -108,7 +108,7 @@ def plan_cmd(args: argparse.Namespace) -> int:
     plan = prepared.planned.plan
     print(render_plan(plan, warnings=prepared.planned.warnings,
                       dry_run=bool(getattr(args, "dry_run", False))), end="")
-    if previews.items:
+    if previews is not None and previews.items:
         from qualytics_ci.render.promotions_terminal import render_promotions_preview
 
         print("\n" + render_promotions_preview(previews), end="")

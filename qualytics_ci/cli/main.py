@@ -27,7 +27,7 @@ from qualytics_ci.cli.usage import (
     positive_int,
 )
 from qualytics_ci.errors import EXIT_ERROR, QualyticsCIError
-from qualytics_ci.folder.jsonschema import KINDS as SCHEMA_KINDS
+from qualytics_ci.folder.layout import SCHEMA_KINDS
 
 Handler = Callable[[argparse.Namespace], int]
 

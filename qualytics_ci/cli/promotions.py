@@ -21,14 +21,14 @@ from qualytics_ci.api.settings import load_env_file, resolve_target
 from qualytics_ci.cli.files import check_output_file, write_output
 from qualytics_ci.engine.commands import load_folder
 from qualytics_ci.errors import EXIT_OK
-from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
 from qualytics_ci.progress import Progress
 from qualytics_ci.results.config import Plan
-from qualytics_ci.results.promotions import PromotionsPreview
 
 if TYPE_CHECKING:
+    from qualytics_ci.folder.promotions import Promotion
     from qualytics_ci.promote.api import PromoteAPI
     from qualytics_ci.promote.batch import Named
+    from qualytics_ci.results.promotions import PromotionsPreview
 
 
 def named(declared: Sequence[Promotion], timeout: float = 1800.0) -> list[Named]:
@@ -43,20 +43,21 @@ def named(declared: Sequence[Promotion], timeout: float = 1800.0) -> list[Named]
 
 
 def preview_declared(api: PromoteAPI, declared: Sequence[Promotion], *,
-                     ask_permission: bool = False) -> PromotionsPreview:
-    """Every declared promotion previewed against the target (GETs only; none, no
-    requests). The token's permission is asked only with ``ask_permission`` (``promote
-    --input --dry-run``, whose token is the one that would run them; a plan's is not)."""
+                     ask_permission: bool = False) -> PromotionsPreview | None:
+    """Every declared promotion previewed against the target (GETs only); None, with no
+    request and none of the promote modules loaded, when none are declared. The token's
+    permission is asked only with ``ask_permission`` (``promote --input --dry-run``, whose
+    token is the one that would run them; a plan's is not)."""
     if not declared:
-        return PromotionsPreview()
+        return None
     from qualytics_ci.promote.batch import preview_all
 
     return preview_all(api, named(declared), ask_permission=ask_permission)
 
 
-def warn_unpreviewable(previews: PromotionsPreview) -> None:
+def warn_unpreviewable(previews: PromotionsPreview | None) -> None:
     """One warning on stderr, at its line, per promotion that could not be previewed."""
-    for item in previews.items:
+    for item in previews.items if previews is not None else ():
         if item.error is not None:
             ref = item.promotion
             where = f"{ref.file}:{ref.line}: " if ref.line else f"{ref.file}: "
@@ -64,9 +65,9 @@ def warn_unpreviewable(previews: PromotionsPreview) -> None:
                                  f"{item.error.text()}"), file=sys.stderr)
 
 
-def plan_json(plan: Plan, previews: PromotionsPreview) -> dict[str, Any]:
+def plan_json(plan: Plan, previews: PromotionsPreview | None) -> dict[str, Any]:
     """The plan's JSON with each declared promotion's preview (docs/reports.md)."""
-    return {**plan.to_json(), "promotions": previews.to_json()}
+    return {**plan.to_json(), "promotions": previews.to_json() if previews is not None else []}
 
 
 def _write(path: str | None, data: dict[str, Any]) -> None:
@@ -78,7 +79,8 @@ def run_declared(args: argparse.Namespace) -> int:
     """``promote --input DIR``: every promotion DIR/promotions.yaml declares, in order,
     each waited for (``--dry-run``: previewed); exit 3 when some entities failed. (The
     parser refused ``--type`` and the other options each promotion states.)"""
-    from qualytics_ci.promote.batch import batch_exit_code, run_all
+    from qualytics_ci.folder.promotions import promotions_digest, read_promotions
+    from qualytics_ci.promote.batch import batch_exit_code, preview_all, run_all
     from qualytics_ci.render.promotions_terminal import (
         render_promotions_preview,
         render_promotions_report,
@@ -104,7 +106,7 @@ def run_declared(args: argparse.Namespace) -> int:
     with Client(target.url, target.token, timeout=args.request_timeout,
                 notify=progress.note) as client:
         if args.dry_run:
-            previews = preview_declared(client, declared, ask_permission=True)
+            previews = preview_all(client, named(declared), ask_permission=True)
             out.write(render_promotions_preview(previews))
             _write(args.report, {"promotions_digest": digest,
                                  "promotions": previews.to_json()})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qualytics_ci.errors import EXIT_OK, QualyticsCIError
 from qualytics_ci.folder import jsonschema
-from qualytics_ci.folder.jsonschema import SchemaKind
+from qualytics_ci.folder.layout import SchemaKind
 
 _HINT = "give --output a folder you can write to"
 

@@ -31,9 +31,9 @@ from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult
-from qualytics_ci.folder.files import Files, snapshot
+from qualytics_ci.folder.files import Files, has_root_file, snapshot
+from qualytics_ci.folder.layout import PROMOTIONS_FILE
 from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
-from qualytics_ci.folder.promotions import Promotion, promotions_digest, read_promotions
 from qualytics_ci.folder.schema import Issue, raise_if_errors
 from qualytics_ci.folder.settings import include_text, load_options
 from qualytics_ci.folder.validate import validate_folder
@@ -42,6 +42,7 @@ from qualytics_ci.results.config import DriftReport, ImportReport, Note, Plan
 from qualytics_ci.results.digest import PlanOptions
 
 if TYPE_CHECKING:
+    from qualytics_ci.folder.promotions import Promotion
     from qualytics_ci.results.adopt import Adoption
 
 
@@ -115,9 +116,8 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                              archived="check" in kinds, new=folder_ds, progress=progress)
     scope = _scope(config, include, datastores, target)
     warnings.extend(selection_issues(config, scope, folder, datastores, include))
-    declared, _ = read_promotions(folder, read)  # valid: load_folder raised on any error
     # The declared promotions are part of the folder: merge runs what was reviewed.
-    promotions = promotions_digest(declared)
+    declared, promotions = _declared_promotions(folder, read)
     folder_digest = folder_part(config, scope, promotions)
     config = adopt_container_names(config, target)
     in_scope = Config.of(c for c in config.connections if scope.covers(c))
@@ -135,6 +135,18 @@ def prepare(client: Client, folder: str | Path, *, include: str | None = None,
                    warnings=tuple(shown))
     return Prepared(config, target, scope, replace(planned, plan=plan), tuple(warnings),
                     options, resolved, unset, declared)
+
+
+def _declared_promotions(folder: str | Path, read: Files | None
+                         ) -> tuple[tuple[Promotion, ...], str]:
+    """The promotions ``promotions.yaml`` declares and their digest (valid: load_folder
+    raised on any error); a folder without the file loads none of their modules."""
+    if not has_root_file(folder, PROMOTIONS_FILE, read):
+        return (), ""
+    from qualytics_ci.folder.promotions import promotions_digest, read_promotions
+
+    declared, _ = read_promotions(folder, read)
+    return declared, promotions_digest(declared)
 
 
 def run_plan(client: Client, folder: str | Path, *, include: str | None = None,

@@ -159,6 +159,14 @@ def _read_or_error(root: Path, rel: str) -> str | QualyticsCIError:
         return exc
 
 
+def has_root_file(root: str | Path, name: str, files: Files | None = None) -> bool:
+    """Whether the folder's root has ``name`` (readable or not), as :func:`root_file`
+    would find it: what lets a folder without ``promotions.yaml`` skip its modules."""
+    if files is not None and files.root is not None:
+        return files.root.get(name) is not None
+    return _present(Path(root) / name)
+
+
 def root_file(root: str | Path, name: str, files: Files | None = None) -> str | None:
     """The text of ``name`` at the folder's root (a settings file, ``promotions.yaml``):
     as ``files`` read it when they hold the root's files, else read now; None when there

@@ -23,21 +23,21 @@ result is plain data, the same bytes for the same tables.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from qualytics_ci.folder import variables
+from qualytics_ci.folder.layout import SCHEMA_KINDS, SchemaKind
 from qualytics_ci.folder.promotions_schema import promotion_schema
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop, Rule
 from qualytics_ci.folder.schema import ANY, BOOL, INT, KEYS, LIST, MAP, NAME_LISTS, NUM, STR
 from qualytics_ci.folder.validate import CONTAINER_REQUIRES, JOIN_WITH_SOURCES_REQUIRES
-from qualytics_ci.results.config import KIND_ORDER, Kind
+from qualytics_ci.results.config import Kind
 
 Schema = dict[str, Any]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # promotions.yaml is not an entity kind, but a file of the folder with a schema too
-SchemaKind = Kind | Literal["promotion"]
-KINDS: tuple[SchemaKind, ...] = (*KIND_ORDER, "promotion")
+KINDS: tuple[SchemaKind, ...] = SCHEMA_KINDS
 _JSON_TYPE = {STR: "string", INT: "integer", NUM: "number", BOOL: "boolean", LIST: "array",
               MAP: "object"}
 _TITLES: dict[Kind, str] = {

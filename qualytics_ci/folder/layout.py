@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Literal
 
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.results.config import KIND_ORDER, Kind
 
 SETTINGS_FILE = "qualytics-ci.yaml"
 PROMOTIONS_FILE = "promotions.yaml"  # promotions as code (folder.promotions)
@@ -21,6 +23,9 @@ NOT_A_CONFIG_FOLDER = "not_a_config_folder"  # the code of the errors below
 HINT = ("pass --input the folder that holds connections/ and datastores/, or export into "
         "a new one first: qualytics-ci export --output DIR")
 ANCESTORS = 4  # how far up a suggestion is looked for
+# the files a JSON Schema is written for (folder.jsonschema): each kind's, and promotions.yaml
+SchemaKind = Kind | Literal["promotion"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = (*KIND_ORDER, "promotion")
 
 
 def looks_like_config(path: Path) -> bool:

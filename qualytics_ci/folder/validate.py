@@ -14,11 +14,15 @@ from typing import Any
 
 from qualytics_ci.errors import QualyticsCIError, did_you_mean
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.files import Files
-from qualytics_ci.folder.layout import HINT, NOT_A_CONFIG_FOLDER, require_config_folder
+from qualytics_ci.folder.files import Files, has_root_file
+from qualytics_ci.folder.layout import (
+    HINT,
+    NOT_A_CONFIG_FOLDER,
+    PROMOTIONS_FILE,
+    require_config_folder,
+)
 from qualytics_ci.folder.model import Check, Config, Container
 from qualytics_ci.folder.naming import hashed_stem, names_dir, plain_stem
-from qualytics_ci.folder.promotions_refs import promotion_issues
 from qualytics_ci.folder.reader import read_folder
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop
 from qualytics_ci.folder.schema import Issue
@@ -217,7 +221,12 @@ def validate_folder(root: str | Path, env: Mapping[str, str], environment: str |
         raise QualyticsCIError(f"{Path(root).as_posix()} holds no connection, datastore, "
                                "container or check file", hint=HINT,
                                code=NOT_A_CONFIG_FOLDER)
-    return config, [*issues, *validate_config(config, env), *promotion_issues(root, config, files)]
+    issues.extend(validate_config(config, env))
+    if has_root_file(root, PROMOTIONS_FILE, files):  # its modules load only for such a folder
+        from qualytics_ci.folder.promotions_refs import promotion_issues
+
+        issues.extend(promotion_issues(root, config, files))
+    return config, issues
 
 
 def describe(issues: list[Issue]) -> str:
