@@ -75,7 +75,7 @@ def names(items: Any) -> list[str]:
     """Names of tag/field/team objects (or names already), sorted for stable files."""
     if not isinstance(items, list):
         return []
-    return sorted(str(i.get("name", "")) if isinstance(i, Mapping) else str(i) for i in items)
+    return sorted(str(i.get("name", "")) if isinstance(i, dict) else str(i) for i in items)
 
 
 def placeholder(connection_name: str, key: str) -> str:
@@ -102,7 +102,7 @@ def connection_body(obj: Mapping[str, Any]) -> Body:
 
 def _id_of(obj: Mapping[str, Any], key: str) -> int | None:
     value = obj.get(f"{key}_id")
-    if value is None and isinstance(obj.get(key), Mapping):
+    if value is None and isinstance(obj.get(key), dict):
         value = obj[key].get("id")
     return value if isinstance(value, int) else None
 
@@ -115,7 +115,7 @@ def datastore_body(obj: Mapping[str, Any], lookup: Names) -> Body:
     conn_id = _id_of(obj, "connection")
     conn_obj = obj.get("connection")
     conn_name = lookup.connections.get(conn_id) if conn_id is not None else None
-    if conn_name is None and isinstance(conn_obj, Mapping) and conn_obj.get("name"):
+    if conn_name is None and isinstance(conn_obj, dict) and conn_obj.get("name"):
         conn_name = str(conn_obj["name"])
     if conn_name is not None:
         body["connection_name"] = conn_name
@@ -155,7 +155,7 @@ def container_body(obj: Mapping[str, Any], lookup: Names, datastore_name: str) -
 
 
 def _source(source: Any, lookup: Names) -> Any:
-    if not isinstance(source, Mapping):
+    if not isinstance(source, dict):
         return source
     out = {k: v for k, v in source.items() if k not in ("container_id", "datastore_id")}
     if isinstance(source.get("container_id"), int):
@@ -169,7 +169,7 @@ def _source(source: Any, lookup: Names) -> Any:
 
 def properties_by_name(props: Any, lookup: Names) -> Any:
     """``ref_container_id``/``ref_datastore_id`` replaced, in place, by names."""
-    if not isinstance(props, Mapping):
+    if not isinstance(props, dict):
         return props
     out: Body = {}
     for key, value in props.items():
@@ -187,7 +187,7 @@ def computed_field_body(obj: Mapping[str, Any], lookup: Names) -> Body:
     body = {k: v for k, v in obj.items() if k not in FIELD_SERVER_ONLY}
     body["transformation"] = obj.get("transformation_type", obj.get("transformation"))
     if isinstance(obj.get("source_fields"), list):
-        body["source_fields"] = [f.get("name") if isinstance(f, Mapping) else f
+        body["source_fields"] = [f.get("name") if isinstance(f, dict) else f
                                  for f in obj["source_fields"]]
     if "properties" in obj:
         body["properties"] = properties_by_name(obj["properties"], lookup)
@@ -207,20 +207,20 @@ def check_status(obj: Mapping[str, Any]) -> str:
 def check_body(obj: Mapping[str, Any], lookup: Names, uid: str) -> Body:
     """A quality check with exactly the format's keys, its uid in the metadata."""
     container = obj.get("container")
-    container_name = container.get("name") if isinstance(container, Mapping) else container
+    container_name = container.get("name") if isinstance(container, dict) else container
     if container_name is None:
         container_name = lookup.containers.get(_id_of(obj, "container") or -1, "")
     rule = str(obj.get("rule_type") or obj.get("rule") or "")
     meta = {UID_KEY: uid}
     stored = obj.get("additional_metadata")
-    if isinstance(stored, Mapping):
+    if isinstance(stored, dict):
         meta.update((str(k), v) for k, v in stored.items()
                     if k not in PLATFORM_METADATA and k != UID_KEY)
     return {
         "rule_type": rule,
         "description": obj.get("description") or f"{rule} quality check",
         "container": container_name,
-        "fields": [f.get("name") if isinstance(f, Mapping) else f
+        "fields": [f.get("name") if isinstance(f, dict) else f
                    for f in obj.get("fields") or []],
         "coverage": obj.get("coverage"),
         "filter": obj.get("filter"),
@@ -235,14 +235,14 @@ def check_body(obj: Mapping[str, Any], lookup: Names, uid: str) -> Body:
 def stored_uid(obj: Mapping[str, Any]) -> str | None:
     """The uid a check object stores in its metadata, if any."""
     meta = obj.get("additional_metadata")
-    value = meta.get(UID_KEY) if isinstance(meta, Mapping) else None
+    value = meta.get(UID_KEY) if isinstance(meta, dict) else None
     return value if isinstance(value, str) and value else None
 
 
 def _shape_uid(obj: Mapping[str, Any]) -> str:
     container = obj.get("container")
-    name = container.get("name") if isinstance(container, Mapping) else container
-    fields = [f.get("name") if isinstance(f, Mapping) else f for f in obj.get("fields") or []]
+    name = container.get("name") if isinstance(container, dict) else container
+    fields = [f.get("name") if isinstance(f, dict) else f for f in obj.get("fields") or []]
     rule = obj.get("rule_type") or obj.get("rule") or ""
     return derive_uid(str(name or ""), str(rule), [str(f) for f in fields])
 

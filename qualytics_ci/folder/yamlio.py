@@ -193,12 +193,20 @@ def _refuse_aliases(text: str) -> None:
 
 
 _TYPED: dict[str, Any] = {}  # plain scalars that are not text, as the loader reads them
+# The first characters for which the loader has an implicit resolver (it looks a plain
+# scalar's resolvers up by its first character, and has none for any character): a
+# scalar starting with any other is text, as the resolver would say, without asking it.
+# Most distinct values of a folder (descriptions, names) are such text.
+_RESOLVED_FIRST = frozenset(k for k in Loader.yaml_implicit_resolvers if k)
+_ANY_FIRST = None in Loader.yaml_implicit_resolvers  # a resolver for every first character
 
 
 def _plain_scalar(text: str, key: bool) -> Any:
     """A plain scalar as the loader types it, for :mod:`yamlfast` (None for a key that
     is text); LookupError for what only libyaml's path reports (a key that is not text,
     NaN or infinity, a tag the format refuses)."""
+    if text and not _ANY_FIRST and text[0] not in _RESOLVED_FIRST:
+        return None if key else text
     tag = _resolve_cached(_Scalar, text, (True, False))
     if tag == _STR:
         return None if key else text
