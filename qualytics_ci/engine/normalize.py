@@ -4,6 +4,9 @@ Server-only keys are dropped, ids become names, tag and field objects become
 names, secrets become ``${VAR}`` placeholders, and keys come out in the
 format's fixed order. Because plan reads the target through these same
 functions, exporting a target and planning the export against it is empty.
+
+The objects are decoded JSON, so a nested object is a ``dict`` and is checked as one
+(cheaper than the ``Mapping`` ABC, for every value of thousands of checks).
 """
 
 from __future__ import annotations
