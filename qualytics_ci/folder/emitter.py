@@ -18,13 +18,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
+from qualytics_ci.folder import scalars
 
 _WIDTH = 80  # PyYAML's best_width
-_STR = "tag:yaml.org,2002:str"
 _FLOAT = "tag:yaml.org,2002:float"
-_IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = yaml.SafeDumper.yaml_implicit_resolvers
-_ANY_FIRST = _IMPLICIT.get(None, [])
 _LEADING = frozenset("#,[]{}&*!|>'\"%@`")  # indicators that keep a text from being plain
 _KEY_MAX = 123  # PyYAML counts '!!str' into a simple key's 128, libyaml counts bytes
 _CACHE_CAP = 8192
@@ -38,11 +35,14 @@ class _Unsure(Exception):
 
 
 def _resolved(text: str) -> str | None:
-    """The tag a plain ``text`` would read as (None: a string)."""
-    for tag, pattern in _IMPLICIT.get(text[0] if text else "", []) + _ANY_FIRST:
-        if pattern.match(text):
-            return None if tag == _STR else tag
-    return None
+    """The tag a plain ``text`` would read as (None: a string): :mod:`scalars` tells for
+    almost every text, PyYAML's resolvers for the rest (:mod:`libyaml`, loaded then)."""
+    tag = scalars.tag(text)
+    if tag is None:
+        from qualytics_ci.folder import libyaml
+
+        return libyaml.dumper_tag(text)
+    return None if tag == scalars.STR else tag
 
 
 def style(text: str) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder import yamlio
+from qualytics_ci.folder import libyaml, yamlio
 from qualytics_ci.folder.files import Files, root_file
 from qualytics_ci.folder.layout import PROMOTIONS_FILE
 from qualytics_ci.folder.schema import Issue
@@ -137,7 +137,7 @@ def read_promotions(root: str | Path, files: Files | None = None
 def item_lines(text: str) -> list[dict[str, int]]:
     """For each item of a top-level list: ``{"": its first line, key: line,
     "mappings.KEY": line}`` (the loader's key lines stop at lists)."""
-    node = yaml.compose(text, Loader=yamlio.Loader)
+    node = yaml.compose(text, Loader=libyaml.Loader)
     if not isinstance(node, yaml.SequenceNode):
         return []
     out = []

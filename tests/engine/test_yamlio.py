@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.folder import yamlio
+from qualytics_ci.folder import libyaml, yamlio
 
 
 def same(a: Any, b: Any) -> bool:
@@ -28,7 +28,7 @@ def same(a: Any, b: Any) -> bool:
 
 
 def pyyaml(text: str) -> Any:
-    return yaml.load(text, Loader=yamlio.Loader)
+    return yaml.load(text, Loader=libyaml.Loader)
 
 
 DOCUMENTS = {
