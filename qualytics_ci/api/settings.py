@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dotenv import load_dotenv
-
 from qualytics_ci import secrets
 from qualytics_ci.errors import QualyticsCIError
 
@@ -25,15 +23,18 @@ def load_env_file(path: str | None) -> None:
     """Load ``path`` (or ``.env`` if present) without overriding set variables.
 
     Values are taken as written: ``pa${HOME}ss`` stays ``pa${HOME}ss`` (python-dotenv's
-    interpolation is off), which is what a password means."""
+    interpolation is off), which is what a password means. python-dotenv is imported
+    only when there is a file to read."""
     if path is None:
-        if Path(".env").is_file():
-            load_dotenv(".env", override=False, interpolate=False)
-        return
-    if not Path(path).is_file():
+        if not Path(".env").is_file():
+            return
+        path = ".env"
+    elif not Path(path).is_file():
         raise QualyticsCIError(
             f"env file {path} does not exist", hint="pass an existing file to --env-file"
         )
+    from dotenv import load_dotenv
+
     load_dotenv(path, override=False, interpolate=False)
 
 

@@ -1,7 +1,8 @@
 """A command loads what it runs: a plan of a folder that declares no promotions, and an
 export, import none of the modules of promotions, the promote operations, applying,
-adopting or drift, nor PyYAML (the folder's files are export's block YAML); a folder
-with a promotions.yaml loads what previews it."""
+adopting or drift, nor PyYAML (the folder's files are export's block YAML), nor
+python-dotenv without a .env file; a folder with a promotions.yaml loads what previews
+it."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ NOT_FOR_A_PLAN = ("qualytics_ci.promote", "qualytics_ci.folder.promotions",
                   "qualytics_ci.folder.promotions_schema", "qualytics_ci.folder.jsonschema",
                   "qualytics_ci.results.promotions", "qualytics_ci.results.promote",
                   "qualytics_ci.engine.apply", "qualytics_ci.engine.adopt",
-                  "qualytics_ci.engine.drift", "qualytics_ci.folder.libyaml", "yaml")
+                  "qualytics_ci.engine.drift", "qualytics_ci.folder.libyaml", "yaml",
+                  "dotenv")
 WATCH = """\
 import json, sys
 from qualytics_ci.cli import main
 code = main(sys.argv[1:])
-loaded = sorted(m for m in sys.modules if m.startswith(("qualytics_ci", "yaml")))
+loaded = sorted(m for m in sys.modules if m.startswith(("qualytics_ci", "yaml", "dotenv")))
 print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
 """
 
