@@ -56,8 +56,8 @@ class Reader:
         if lines[-1] == "":
             lines.pop()
         known = self._lines
-        tokens: list[tuple[int, int, str | None, Any, int]] = []
-        append = tokens.append
+        tokens: list[Token] = []  # the remembered tokens themselves, no copy per file
+        numbers: list[int] = []  # each token's line, only when the lines are wanted
         try:
             for number, line in enumerate(lines, 1):
                 parsed = known.get(line)
@@ -65,11 +65,12 @@ class Reader:
                     parsed = self._line(line)
                     if len(known) < _CACHE_LINES:
                         known[line] = parsed
-                for indent, kind, key, value in parsed:
-                    append((indent, kind, key, value, number))
+                tokens += parsed
+                if with_lines:
+                    numbers += [number] * len(parsed)
             if not tokens or tokens[0][0] != 0 or tokens[0][1] == _SCALAR:
                 return None
-            build = _Build(tokens)
+            build = _Build(tokens, numbers)
             data = build.node(0, "" if with_lines else None)
         except _Unsure:
             return None
@@ -127,8 +128,9 @@ class Reader:
 class _Build:
     """The tokens of one file -> data, by indentation (a list may sit at its key's)."""
 
-    def __init__(self, tokens: list[tuple[int, int, str | None, Any, int]]) -> None:
+    def __init__(self, tokens: list[Token], numbers: list[int]) -> None:
         self.tokens = tokens
+        self.numbers = numbers  # the line of each token (read only for the key lines)
         self.count = len(tokens)
         self.at = 0
         self.lines: dict[str, int] = {}
@@ -136,7 +138,7 @@ class _Build:
     def node(self, depth: int, prefix: str | None) -> Any:
         if depth >= MAX_DEPTH:
             raise _Unsure
-        indent, kind, _, value, _ = self.tokens[self.at]
+        indent, kind, _, value = self.tokens[self.at]
         if kind == _KEY_KIND:
             return self.mapping(indent, prefix, depth)
         if kind == _DASH:
@@ -151,14 +153,14 @@ class _Build:
         tokens, count, lines = self.tokens, self.count, self.lines
         at = self.at
         while at < count:
-            at_indent, _, key, value, number = tokens[at]
+            at_indent, _, key, value = tokens[at]
             if at_indent < indent:
                 break
             if at_indent > indent or key is None or key in out:
                 raise _Unsure
-            at += 1
             if prefix is not None:
-                lines[prefix + key] = number
+                lines[prefix + key] = self.numbers[at]
+            at += 1
             if value is not _NONE:  # on the key's line: nothing deeper may continue it
                 if at < count and tokens[at][0] > indent:
                     raise _Unsure
@@ -179,7 +181,7 @@ class _Build:
         out: list[Any] = []
         tokens, count = self.tokens, self.count
         while self.at < count:
-            at_indent, kind, _, _, _ = tokens[self.at]
+            at_indent, kind, _, _ = tokens[self.at]
             if at_indent < indent or (at_indent == indent and kind == _KEY_KIND):
                 break  # a list under a key at its indent ends at the key's sibling
             if at_indent > indent or kind != _DASH:
