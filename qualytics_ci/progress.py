@@ -84,19 +84,22 @@ class Progress:
             self.stream.flush()
 
     def _emit(self, *, force: bool) -> None:
+        """The phase's line, when one is due (the line is made only then: this runs for
+        every unit of work, thousands of files)."""
         if self.quiet or not self._phase:
             return
         now = self.clock()
-        text = f"{self._phase}: {self._done}/{self._total}"
         if self.live:
             if force or now - self._last_draw >= LIVE_INTERVAL_S:
-                self.stream.write("\r\x1b[K" + text)
+                self.stream.write(f"\r\x1b[K{self._phase}: {self._done}/{self._total}")
                 self._drawn, self._last_draw = True, now
                 self.stream.flush()
-        elif text != self._printed and (force or now - self._last >= self.interval):
-            self.stream.write(text + "\n")
-            self.stream.flush()
-            self._last, self._printed = now, text
+        elif force or now - self._last >= self.interval:
+            text = f"{self._phase}: {self._done}/{self._total}"
+            if text != self._printed:
+                self.stream.write(text + "\n")
+                self.stream.flush()
+                self._last, self._printed = now, text
 
     def _finish_line(self) -> None:
         if self._drawn and not self.quiet:

@@ -13,7 +13,6 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, ClassVar
 
 from qualytics_ci.results.config import KIND_ORDER, Kind
@@ -91,7 +90,14 @@ class Entity:
     # the line of each (dotted) key in ``file``; read-only, and it may be worked out
     # only when first asked for (folder.yamlfast.Lines)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # ``(kind, datastore, container, ident)``: worked out once, when the entity is made
+    # (it is looked up many times per plan; a cached_property takes a lock the first time)
+    key: Key = field(init=False, compare=False, repr=False)
     kind: ClassVar[Kind]
+
+    def __post_init__(self) -> None:
+        container = self.container if self.kind == "computed_field" else ""
+        object.__setattr__(self, "key", (self.kind, self.datastore, container, self.ident))
 
     def line(self, key: str) -> int | None:
         """The line of ``key`` (dotted path) in the entity's file, when known."""
@@ -100,11 +106,6 @@ class Entity:
     @property
     def ident(self) -> str:
         return self.name
-
-    @cached_property  # an entity's identity is looked up many times per plan
-    def key(self) -> Key:
-        container = self.container if self.kind == "computed_field" else ""
-        return (self.kind, self.datastore, container, self.ident)
 
     def label(self) -> str:
         """How the entity is named to a user, e.g. ``warehouse-dev/orders``."""
