@@ -157,6 +157,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
     entities: list[Entity] = []
     seen: dict[Key, str] = {}
     dropped: managed.Found = {}
+    names: dict[str, str] = {}  # datastore directory -> the name its _datastore file gives
     for rel in sorted(docs):
         doc = docs[rel]
         where = _classify(rel)
@@ -173,7 +174,7 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
         issues.extend(problems)
         if any(p.level == "error" for p in problems):
             continue
-        entity = _entity(kind, dirs, body, rel, docs, doc.lines)
+        entity = _entity(kind, dirs, body, rel, docs, doc.lines, names)
         first = seen.setdefault(entity.key, rel)
         if first != rel:
             what = f"uid {entity.ident!r}" if kind == "check" else f"{kind} {entity.ident!r}"
@@ -186,11 +187,15 @@ def build(docs: Mapping[str, Doc], issues: list[Issue]) -> Config:
 
 
 def _entity(kind: str, dirs: tuple[str, ...], body: dict[str, Any], rel: str,
-            docs: Mapping[str, Doc], lines: Mapping[str, int]) -> Entity:
+            docs: Mapping[str, Doc], lines: Mapping[str, int],
+            names: dict[str, str]) -> Entity:
     name = str(body.get("name", ""))
     if kind == "connection":
         return Connection(name=name, body=body, file=rel, lines=lines)
-    datastore = _name_of(_doc(docs, f"datastores/{dirs[0]}/_datastore"), dirs[0])
+    datastore = names.get(dirs[0])
+    if datastore is None:
+        datastore = names[dirs[0]] = _name_of(_doc(docs, f"datastores/{dirs[0]}/_datastore"),
+                                              dirs[0])
     if kind == "datastore":
         return Datastore(name=name, body=body, file=rel, lines=lines)
     if kind == "container":
