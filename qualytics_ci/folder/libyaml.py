@@ -2,7 +2,8 @@
 (:mod:`~qualytics_ci.folder.yamlfast`) leaves, the resolver for the plain scalars
 :mod:`~qualytics_ci.folder.scalars` cannot type alone, and PyYAML's dumper for the
 documents the emitter leaves. :mod:`~qualytics_ci.folder.yamlio` loads this module only
-then: a plan or an export of a folder that export wrote never imports PyYAML.
+then. A folder of export's block YAML whose values are text, booleans, decimal integers
+and numbers with a point is planned and exported without importing PyYAML.
 
 Reading uses a safe loader without the implicit timestamp resolver (``2024-01-15``
 stays a string, so it round-trips) and remembers the line of every key, so errors can
