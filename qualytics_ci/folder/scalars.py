@@ -9,7 +9,8 @@ almost every value of a config folder that settles it:
 - a first character that only the boolean and null resolvers take (``yYnNtTfFoO``):
   one of their exact words, or else text (``null``, ``true``, ``notNull``, ``table_01``);
 - ``~`` alone: null; a decimal integer without a leading zero, a ``+`` or a ``_``: an int;
-  digits, a point and digits (an exponent with its sign after them): a float.
+  digits, a point and digits (an exponent with its sign after them): a float, unless it
+  is beyond a float's range.
 
 Anything else (``.5``, ``1e5``, octal, hexadecimal, sexagesimal, timestamps, ``<<``) is
 :data:`UNSURE`, and PyYAML's own resolver decides (:mod:`qualytics_ci.folder.libyaml`,
@@ -19,6 +20,7 @@ answers, for the loader's and the dumper's, on generated scalars.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Final
 
@@ -53,7 +55,10 @@ def typed(text: str) -> Any:
     if _DECIMAL.fullmatch(text):
         return int(text)
     if _POINT.fullmatch(text):
-        return float(text)
+        value = float(text)
+        # beyond a float's range it reads as infinity, which the format refuses (libyaml's
+        # path says so, at its line)
+        return value if math.isfinite(value) else UNSURE
     return UNSURE
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualytics_ci.folder import libyaml, scalars
+from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import libyaml, scalars, yamlio
 
 LOADER = libyaml.Loader.yaml_implicit_resolvers
 DUMPER = yaml.SafeDumper.yaml_implicit_resolvers
@@ -50,7 +52,7 @@ KNOWN = ["", "0", "0.95", "-0.0", "12.50", "1.0e-05", "1.0E+5", "1.e5", "01.5", 
          "10000", "-42", "orders", "notNull", "table_0001", "nO", "yEs", "TRUE", "Off", "~",
          "007", "+1", "0x1F", "0o17", "0b101", "1_000", "1:30", "1.5", ".inf", "-.INF",
          ".nan", "1e5", "1.0e+5", "2024-01-15", "<<", "=", "- a", "-a", ".hidden", "8080:80",
-         "0.0.1", "9999999999999999999999"]
+         "0.0.1", "9999999999999999999999", "1.0000000000000001e+311", "-2.5e+400"]
 TEXT = st.text(alphabet="0123456789-+._:eEoxbOXBnNuUlLtTrRfFaAsSyY ~<=/a", max_size=12)
 
 
@@ -70,10 +72,22 @@ def test_known_scalars() -> None:
     assert [scalars.typed(t) for t in ("orders", "null", "true", "Off", "10000", "-0")] == [
         "orders", None, True, False, 10000, 0]
     assert [scalars.typed(t) for t in ("1.5", "-0.25", "1.0e+5")] == [1.5, -0.25, 100000.0]
-    assert all(scalars.typed(t) is scalars.UNSURE for t in ("1e5", ".5", "007", "0x1F", "<<"))
+    assert all(scalars.typed(t) is scalars.UNSURE for t in ("1e5", ".5", "007", "0x1F", "<<",
+                                                             "1.0e+311", "-9.9e+999"))
 
 
 @settings(max_examples=3000, deadline=None)
 @given(TEXT)
 def test_generated_scalars(text: str) -> None:
     check(text)
+
+
+def test_a_number_beyond_a_floats_range_is_refused_at_its_line_as_before() -> None:
+    """It would read as infinity: the line reader leaves the file to libyaml's path, whose
+    error names the line (found by the reader's comparison on an edited document)."""
+    text = "min: 1.3510798882110238e+16\nmax:\n- - 'yes'\n  - 1.0000000000000001e+311\n"
+    assert yamlio._QUICK.load(text) is None
+    with pytest.raises(QualyticsCIError) as caught:
+        yamlio.load(text, "f.yaml")
+    assert caught.value.line == 4
+    assert "is not a number the API accepts" in caught.value.message
