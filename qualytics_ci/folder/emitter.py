@@ -21,7 +21,6 @@ from typing import Any
 from qualytics_ci.folder import scalars
 
 _WIDTH = 80  # PyYAML's best_width
-_FLOAT = "tag:yaml.org,2002:float"
 _LEADING = frozenset("#,[]{}&*!|>'\"%@`")  # indicators that keep a text from being plain
 _KEY_MAX = 123  # PyYAML counts '!!str' into a simple key's 128, libyaml counts bytes
 _CACHE_CAP = 8192
@@ -185,7 +184,7 @@ def _float(value: float) -> str:
         text = repr(value).lower()
         if "." not in text and "e" in text:
             text = text.replace("e", ".0e", 1)
-    if _resolved(text) != _FLOAT:
+    if _resolved(text) != scalars.FLOAT:
         raise _Unsure
     return " " + text
 

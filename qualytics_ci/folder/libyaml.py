@@ -22,14 +22,16 @@ from typing import Any
 import yaml
 
 from qualytics_ci.errors import QualyticsCIError
+from qualytics_ci.folder import scalars
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FastDumper: Any = getattr(yaml, "CSafeDumper", None)
 
 
-_TAG = "tag:yaml.org,2002:"
+_TAG = scalars.TAG
 _RESOLVED_CAP = 4096  # plain scalars remembered by the resolver cache
-_STR, _SEQ, _MAP, _NULL = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "null"
+_STR, _NULL = scalars.STR, scalars.NULL
+_SEQ, _MAP = _TAG + "seq", _TAG + "map"
 _Scalar = yaml.ScalarNode
 
 
@@ -125,7 +127,7 @@ class _Build:
 
     def scalar(self, node: yaml.Node) -> Any:
         tag = node.tag
-        if tag == _TAG + "str":
+        if tag == _STR:
             return node.value
         construct = _constructor(tag)
         if construct is None:
@@ -144,7 +146,7 @@ class _Build:
         if node.tag == _TAG + "merge":
             raise QualyticsCIError("merge keys (<<) are not allowed in config files; write "
                                    "the keys out", line=_line(node))
-        if node.tag == _TAG + "str":
+        if node.tag == _STR:
             return str(node.value)
         construct = _constructor(node.tag)
         if construct is None:
