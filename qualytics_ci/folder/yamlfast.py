@@ -4,7 +4,8 @@ A config file as ``qualytics-ci export`` or ``qualytics config export`` writes i
 small subset of YAML: block mappings and lists, one ``key: value`` per line, plain
 scalars, single-line quoted text, ``[]`` and ``{}``, in printable ASCII. Most of its
 lines (``status: Active``, ``coverage: null``, ``- bench``) recur from file to file, so
-each distinct line is read once and remembered.
+each distinct line is read once and remembered, and files that differ only in their
+values are built by one function made for their shape (:class:`Reader`).
 
 :meth:`Reader.load` gives what :func:`qualytics_ci.folder.yamlio.load` gives for such a
 file: the same data, each plain scalar typed by the loader's own resolver and
@@ -29,10 +30,14 @@ _EMPTY: dict[str, type] = {"[]": list, "{}": dict}
 _NONE = object()  # a key with nothing after its colon
 _DASH, _KEY_KIND, _SCALAR = 0, 1, 2
 _CACHE_LINES = 20_000
+_CACHE_SHAPES = 2_000
+_BUILDER_TOKENS = 2_000  # a longer file is walked each time (its builder would be long)
+_NEW, _ONCE, _OUTSIDE_SUBSET = 0, 1, 2  # a shape not seen, seen once, not in the subset
 MAX_DEPTH = 100  # as yamlio's: deeper goes to libyaml, which refuses it
 
 Token = tuple[int, int, str | None, Any]  # indent, kind, key, value
 Scalar = Callable[[str, bool], Any]
+_Line = tuple[tuple[Token, ...], int, tuple[Any, ...]]  # tokens, form id, its value
 
 
 class _Unsure(Exception):
@@ -43,11 +48,19 @@ class Reader:
     """Reads the subset; ``scalar(text, is_key)`` types a plain scalar as the loader
     does (None for a key that is text) and raises LookupError for what it leaves to
     libyaml. Lines are remembered across files (immutable tokens; ``[]`` and ``{}`` as
-    the types that make them)."""
+    the types that make them).
+
+    Files that differ only in their values (the checks of one rule, as export writes
+    them) have one *shape*: the same keys at the same places. Whether a file is in the
+    subset, and how its data nests, depends on its shape alone, so a shape seen twice
+    gets a builder: one function that makes the file's dicts and lists straight from
+    its lines' values (:func:`_builder`), instead of a walk over its tokens."""
 
     def __init__(self, scalar: Scalar) -> None:
         self._scalar = scalar
-        self._lines: dict[str, tuple[Token, ...]] = {}
+        self._lines: dict[str, _Line] = {}
+        self._forms: dict[tuple[Token, ...], int] = {}  # a line's tokens without values
+        self._shapes: dict[tuple[int, ...], Callable[[list[_Line]], Any] | int] = {}
 
     def load(self, text: str, *, with_lines: bool = True) -> tuple[Any, dict[str, int]] | None:
         """``(data, {dotted key path: line})``, or None: not in the subset. Without
@@ -55,26 +68,48 @@ class Reader:
         lines = text.split("\n")
         if lines[-1] == "":
             lines.pop()
-        known = self._lines
-        tokens: list[Token] = []  # the remembered tokens themselves, no copy per file
-        numbers: list[int] = []  # each token's line, only when the lines are wanted
+        known, remember = self._lines, self._remember
         try:
-            for number, line in enumerate(lines, 1):
-                parsed = known.get(line)
-                if parsed is None:
-                    parsed = self._line(line)
-                    if len(known) < _CACHE_LINES:
-                        known[line] = parsed
-                tokens += parsed
-                if with_lines:
-                    numbers += [number] * len(parsed)
-            if not tokens or tokens[0][0] != 0 or tokens[0][1] == _SCALAR:
-                return None
-            build = _Build(tokens, numbers)
-            data = build.node(0, "" if with_lines else None)
+            parts = [known.get(line) or remember(line) for line in lines]
         except _Unsure:
             return None
-        return (data, build.lines) if build.at == len(tokens) else None
+        shape: tuple[int, ...] = ()
+        if not with_lines:
+            shape = tuple([part[1] for part in parts])
+            seen = self._shapes.get(shape, _NEW)
+            if callable(seen):
+                return seen(parts), {}
+            if seen == _OUTSIDE_SUBSET:
+                return None
+        tokens = [token for part in parts for token in part[0]]
+        numbers = [n for n, part in enumerate(parts, 1) for _ in part[0]] if with_lines else []
+        found = _built(tokens, numbers, with_lines)
+        if not with_lines:
+            self._learn(shape, parts, found is not None)
+        return found
+
+    def _learn(self, shape: tuple[int, ...], parts: list[_Line], in_subset: bool) -> None:
+        """What a walk found for a shape: outside the subset, seen once, or (seen twice,
+        and not too long) its builder."""
+        shapes = self._shapes
+        if shape not in shapes and len(shapes) >= _CACHE_SHAPES:
+            return
+        if not in_subset:
+            shapes[shape] = _OUTSIDE_SUBSET
+        elif shape not in shapes:
+            shapes[shape] = _ONCE
+        elif sum(len(part[0]) for part in parts) <= _BUILDER_TOKENS:
+            shapes[shape] = _builder(parts)
+
+    def _remember(self, line: str) -> _Line:
+        tokens = self._line(line)
+        form = tuple((indent, kind, key, value if _is_form(kind, value) else None)
+                     for indent, kind, key, value in tokens)
+        values = tuple(value for _, kind, _, value in tokens if not _is_form(kind, value))
+        part = (tokens, self._forms.setdefault(form, len(self._forms)), values)
+        if len(self._lines) < _CACHE_LINES:
+            self._lines[line] = part
+        return part
 
     def _line(self, line: str) -> tuple[Token, ...]:
         if not line or _OUTSIDE.search(line) is not None:
@@ -123,6 +158,63 @@ class Reader:
             return self._scalar(text, False)
         except LookupError:
             raise _Unsure from None
+
+
+def _is_form(kind: int, value: Any) -> bool:
+    """Whether a token's value belongs to the line's form (a dash, nothing after a key's
+    colon, ``[]`` or ``{}``) rather than being one of its values."""
+    return kind == _DASH or value is _NONE or type(value) is type
+
+
+def _built(tokens: list[Token], numbers: list[int],
+           with_lines: bool) -> tuple[Any, dict[str, int]] | None:
+    """The data of one file's tokens, walked; None: not in the subset."""
+    if not tokens or tokens[0][0] != 0 or tokens[0][1] == _SCALAR:
+        return None
+    build = _Build(tokens, numbers)
+    try:
+        data = build.node(0, "" if with_lines else None)
+    except _Unsure:
+        return None
+    return (data, build.lines) if build.at == len(tokens) else None
+
+
+class _Slot:
+    """Where a builder takes a value: from line number ``line`` (of the file's lines, from
+    0), which has one value (a line holds at most one)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, line: int) -> None:
+        self.text = f"p[{line}][2][0]"
+
+
+def _builder(parts: list[_Line]) -> Callable[[list[_Line]], Any]:
+    """The function that makes the data of any file of these lines' shape from its lines.
+
+    The file's tokens, each value replaced by the place it is read from, are walked as
+    any file's are; the walk's result is then written as one Python expression (dict
+    and list displays, keys as literals), compiled once. Each call builds new dicts and
+    lists; the values are immutable scalars."""
+    tokens = [(indent, kind, key, value if _is_form(kind, value) else _Slot(n))
+              for n, (line_tokens, _, _) in enumerate(parts)
+              for indent, kind, key, value in line_tokens]
+    found = _built(tokens, [], False)
+    assert found is not None  # the file's verdict was taken from the same shape
+    function: Callable[[list[_Line]], Any] = eval(  # our own text: literals and subscripts
+        compile(f"lambda p: {_source(found[0])}", "<yamlfast shape>", "eval"))
+    return function
+
+
+def _source(value: Any) -> str:
+    if isinstance(value, _Slot):
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key!r}: {_source(v)}" for key, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_source(v) for v in value) + "]"
+    assert value is None, value  # a key with nothing under it, or a bare dash
+    return "None"
 
 
 class _Build:

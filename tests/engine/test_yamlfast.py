@@ -38,13 +38,20 @@ def reference(text: str) -> tuple[Any, dict[str, int]] | None:
 
 
 def same_as_libyaml(text: str) -> bool:
-    """True when the quick reader took the file (and then gave libyaml's answer)."""
+    """True when the quick reader took the file (and then gave libyaml's answer).
+
+    Without the key lines, it reads the file three times: walked as a new shape, walked
+    as one seen once, and through that shape's builder; each gives the same answer."""
     quick = yamlio._QUICK.load(text)
+    fresh = yamlfast.Reader(yamlio._plain_scalar)
+    unlined = [fresh.load(text, with_lines=False) for _ in range(3)]
     if quick is None:
+        assert unlined == [None] * 3, text
         return False
     want = reference(text)
     assert want is not None, f"libyaml refuses what the quick reader took:\n{text}"
     assert repr(quick) == repr(want), text  # repr: True and 1, 1 and 1.0 differ
+    assert [repr(u) for u in unlined] == [repr((want[0], {}))] * 3, text
     return True
 
 
@@ -130,6 +137,53 @@ def test_an_ascii_document_is_read_as_libyaml_reads_it(data: Any) -> None:
 def test_an_edited_ascii_document_is_read_as_libyaml_reads_it_or_left_to_it(
         text: str) -> None:
     event("quick" if same_as_libyaml(text) else "libyaml")
+
+
+def revalued(draw: st.DrawFn, data: Any) -> Any:
+    """``data`` with each scalar drawn again: the same keys, lists and nesting."""
+    if isinstance(data, dict):
+        return {key: revalued(draw, value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [revalued(draw, value) for value in data]
+    return draw(ascii_scalars)
+
+
+@st.composite
+def same_shaped(draw: st.DrawFn) -> tuple[str, str]:
+    """Two documents of one structure (most often one shape), differing in values."""
+    data = draw(ascii_documents)
+    return yamlio.dump(data), yamlio.dump(revalued(draw, data))
+
+
+@settings(PROPERTY, max_examples=800)
+@given(same_shaped())
+def test_a_file_read_through_another_files_builder_is_read_as_libyaml_reads_it(
+        pair: tuple[str, str]) -> None:
+    """The builder made from one file's shape (once it has been seen twice) reads every
+    other file of that shape as a walk of its own tokens does."""
+    first, second = pair
+    shared = yamlfast.Reader(yamlio._plain_scalar)
+    shared.load(first, with_lines=False)
+    shared.load(first, with_lines=False)
+    through = shared.load(second, with_lines=False)
+    walked = yamlfast.Reader(yamlio._plain_scalar).load(second, with_lines=False)
+    assert repr(through) == repr(walked), pair
+    event("quick" if same_as_libyaml(second) else "libyaml")
+    event("one shape" if any(callable(b) for b in shared._shapes.values())
+          and len(shared._shapes) == 1 else "two shapes")
+
+
+def test_a_shape_seen_twice_gets_a_builder_and_each_file_its_own_objects() -> None:
+    reader = yamlfast.Reader(yamlio._plain_scalar)
+    other = CHECK.replace("bench check 10", "bench check 11").replace("max: 10000",
+                                                                       "max: 20000")
+    walked = [reader.load(text, with_lines=False) for text in (CHECK, other)]
+    assert [callable(b) for b in reader._shapes.values()] == [True]
+    built = [reader.load(text, with_lines=False) for text in (CHECK, other, CHECK)]
+    assert built[:2] == walked and built[1] is not None and built[0] is not None
+    assert built[1][0]["properties"]["max"] == 20000
+    built[0][0]["tags"].append("changed")  # a caller may change what it was given
+    assert built[2] is not None and built[2][0]["tags"] == ["bench"]
 
 
 @pytest.mark.parametrize("path", sorted(DATA.rglob("*.y*ml")),
