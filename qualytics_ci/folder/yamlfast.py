@@ -60,6 +60,7 @@ class Reader:
         self._scalar = scalar
         self._lines: dict[str, _Line] = {}
         self._forms: dict[tuple[Token, ...], int] = {}  # a line's tokens without values
+        self._keys: dict[str, bool] = {}  # whether a key reads as text
         self._shapes: dict[tuple[int, ...], Callable[[list[_Line]], Any] | int] = {}
 
     def load(self, text: str, *, with_lines: bool = True) -> tuple[Any, dict[str, int]] | None:
@@ -103,9 +104,11 @@ class Reader:
 
     def _remember(self, line: str) -> _Line:
         tokens = self._line(line)
-        form = tuple((indent, kind, key, value if _is_form(kind, value) else None)
-                     for indent, kind, key, value in tokens)
-        values = tuple(value for _, kind, _, value in tokens if not _is_form(kind, value))
+        indent, kind, key, value = tokens[-1]  # the only token that may hold a value
+        values: tuple[Any, ...] = ()
+        form = tokens
+        if not _is_form(kind, value):
+            form, values = (*tokens[:-1], (indent, kind, key, None)), (value,)
         part = (tokens, self._forms.setdefault(form, len(self._forms)), values)
         if len(self._lines) < _CACHE_LINES:
             self._lines[line] = part
@@ -128,14 +131,23 @@ class Reader:
         if m is None:
             out.append((indent, _SCALAR, None, self._value(content)))
             return tuple(out)
-        key, value = m.group(1), m.group(2)
-        try:
-            if self._scalar(key, True) is not None:
-                raise _Unsure
-        except LookupError:
-            raise _Unsure from None
+        key, value = m.groups()
+        if not self._is_text_key(key):
+            raise _Unsure
         out.append((indent, _KEY_KIND, key, _NONE if value is None else self._value(value)))
         return tuple(out)
+
+    def _is_text_key(self, key: str) -> bool:
+        """Whether ``key`` reads as text (a folder's keys are few: each is typed once)."""
+        known = self._keys.get(key)
+        if known is None:
+            try:
+                known = self._scalar(key, True) is None
+            except LookupError:
+                known = False
+            if len(self._keys) < _CACHE_LINES:
+                self._keys[key] = known
+        return known
 
     def _value(self, text: str) -> Any:
         first = text[0]
