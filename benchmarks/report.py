@@ -161,6 +161,8 @@ def write_markdown(path: Path, results: Sequence[Measurement], *, sizes: Sequenc
         f"Python {info['python']}",
         *([f"- the machine's speed, as the CPU of a reference: {info['reference_cpu']}"]
           if info.get("reference_cpu") else []),
+        *([f"- instructions (valgrind) of the same reference: "
+           f"{info['reference_instructions']}"] if info.get("reference_instructions") else []),
         f"- latency injected by the sandbox: {latency_ms:g} ms per request",
         "",
         "The floor of each scenario:",

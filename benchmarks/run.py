@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import qualytics_ci
-from benchmarks import calibrate, folders, other_cli, report
+from benchmarks import calibrate, folders, instructions, other_cli, report
+from benchmarks.report_writes import cpu_target_n
 from benchmarks.sandbox import Sandbox
 from benchmarks.scenarios import PER_SIZE, SCENARIOS, WRITES, Bench, Measurement
 from benchmarks.tools import OTHER, OURS, Tool, other, ours
@@ -49,6 +50,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=None,
                    help="runs of qualytics-ci's plan and export at each size, the median's "
                         "CPU recorded (default 3; --quick: 1)")
+    p.add_argument("--no-instructions", action="store_true",
+                   help="do not count qualytics-ci's instructions under valgrind (counted "
+                        "when valgrind is installed, except with --quick)")
     p.add_argument("--no-install", action="store_true",
                    help=f"do not install {OTHER}; run without it when it is missing")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
@@ -67,6 +71,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.repeats < 1:
         p.error("--repeats must be at least 1")
     args.sizes = sorted(set(sizes) | {n})
+    args.instructions = not (args.no_instructions or args.quick) and instructions.available()
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
@@ -107,7 +112,8 @@ def run_size(n: int, args: argparse.Namespace, tools: list[Tool],
     sizedir = workdir / f"n{n}"
     sizedir.mkdir(parents=True, exist_ok=True)
     with Sandbox(f"bench:{n}", latency_ms=args.latency_ms, workdir=sizedir) as sandbox:
-        bench = Bench(sandbox, tools, sizedir, n, repeats=args.repeats)
+        bench = Bench(sandbox, tools, sizedir, n, repeats=args.repeats,
+                      count_instructions=args.instructions and n == cpu_target_n(args.sizes))
         return bench.run_all([s for s in args.scenarios if s in PER_SIZE])
 
 
@@ -172,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "request at a time and has no concurrency setting.")
     machine = {**report.machine(),
                "reference_cpu": calibrate.described(before, calibrate.reference_cpu())}
+    if args.instructions:
+        with tempfile.TemporaryDirectory(prefix="qci-reference-") as tmp:
+            machine["reference_instructions"] = instructions.described(
+                instructions.reference(Path(tmp)))
     meta: dict[str, Any] = {"command": command, "machine": machine, "sizes": args.sizes,
             "n": args.n, "latency_ms": args.latency_ms, "notes": notes}
     render(args.output_dir, results, meta, plot=not args.no_plot, notes=[])

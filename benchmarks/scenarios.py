@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import floor, folders, usage
+from benchmarks import instructions as counts
 from benchmarks.floor import Floor
 from benchmarks.sandbox import Sandbox, Stats, tool_env
 from benchmarks.tools import OURS, Tool
@@ -64,6 +65,7 @@ class Measurement:
     rate_limit: float = 0.0  # requests a second the sandbox allowed; 0: no limit
     failures: int | None = None  # checks not created (or created twice), where counted
     cpu_runs: list[float] = field(default_factory=list)  # client CPU of each repeat, in order
+    instructions: int | None = None  # one more run's, counted by valgrind (benchmarks.instructions)
 
     @property
     def total(self) -> int:
@@ -93,6 +95,13 @@ class Measurement:
             return None
         return self.peak_rss_kb / self.check_count
 
+    @property
+    def instructions_per_1000(self) -> float | None:
+        """Millions of instructions per 1,000 checks handled."""
+        if self.instructions is None or not self.check_count:
+            return None
+        return self.instructions / 1e6 * 1000 / self.check_count
+
     def add_check(self, text: str) -> None:
         self.check = f"{self.check}; {text}" if self.check else text
 
@@ -117,9 +126,10 @@ class Bench:
     """Runs scenarios for a set of tools against one sandbox at one size."""
 
     def __init__(self, sandbox: Sandbox, tools: list[Tool], workdir: Path, n: int,
-                 repeats: int = 1) -> None:
+                 repeats: int = 1, count_instructions: bool = False) -> None:
         self.sandbox = sandbox
         self.repeats = repeats  # runs of our plan and export (the CPU targets' cells)
+        self.count_instructions = count_instructions  # ... and one more under valgrind
         self.tools = tools
         self.workdir = workdir
         self.n = n
@@ -132,14 +142,16 @@ class Bench:
     def measure(self, scenario: str, tool: Tool, commands: list[list[str]], fl: Floor,
                 folder: Path | None = None, *, latency_ms: float | None = None,
                 rate_limit: float = 0.0, concurrency: int | None = None, repeats: int = 1,
-                before_each: Callable[[], None] | None = None) -> Measurement:
+                before_each: Callable[[], None] | None = None,
+                instructions: bool = False) -> Measurement:
         """Reset the sandbox (its latency: the run's or ``latency_ms``; ``rate_limit``),
         run ``commands`` and record what they sent and cost. The harness's look-ups
         afterwards run without injected latency or limit.
 
         ``repeats`` > 1 (scenarios that change nothing on the target; ``before_each``
         runs first each time): the run of median CPU is recorded, with every run's CPU,
-        since one run's CPU varies by a fifth on a shared machine."""
+        since one run's CPU varies by a fifth on a shared machine. ``instructions``: one
+        more run under valgrind counts them."""
         latency = self.sandbox.latency_ms if latency_ms is None else latency_ms
         self.sandbox.reset(latency, rate_limit)
         extra = {}
@@ -187,6 +199,11 @@ class Bench:
             m.note = _tail(log)
         elif tool.name == OURS:
             m.check = _headline(log)
+        if instructions and not code:
+            if before_each is not None:
+                before_each()
+            m.instructions = counts.run(commands, env, log, timeout=COMMAND_TIMEOUT)
+            self.sandbox.faults(0.0)
         print(f" {m.wall_s:8.2f} s {used.total:7d} requests {spent.cpu_s:7.2f} s CPU "
               f"{spent.peak_rss_kb / 1024:6.1f} MB{'' if m.ok else f'  exit {code}'}",
               file=sys.stderr)
@@ -223,6 +240,9 @@ class Bench:
     def _repeats(self, tool: Tool) -> int:
         return self.repeats if tool.name == OURS else 1
 
+    def _counted(self, tool: Tool) -> bool:
+        return self.count_instructions and tool.name == OURS
+
     def _folder(self, tool: Tool, name: str) -> Path:
         return self.workdir / "folders" / str(self.n) / tool.name / name
 
@@ -230,7 +250,8 @@ class Bench:
         out = self._folder(tool, "export")
         m = self.measure("export", tool, [tool.export(out, SOURCE, self.source_id)],
                          floor.export(self.n), repeats=self._repeats(tool),
-                         before_each=lambda: folders.set_aside(out))
+                         before_each=lambda: folders.set_aside(out),
+                         instructions=self._counted(tool))
         files = folders.check_files(out)
         m.add_check(f"{len(files)} check files")
         if len(files) != self.n:
@@ -253,7 +274,7 @@ class Bench:
         src = self._needs_export(tool, "plan")
         if src is not None:
             self.measure("plan", tool, [tool.plan(src)], floor.plan(self.n), src,
-                         repeats=self._repeats(tool))
+                         repeats=self._repeats(tool), instructions=self._counted(tool))
 
     def reimport(self, tool: Tool) -> None:
         src = self._needs_export(tool, "reimport")

@@ -173,3 +173,11 @@ def test_the_machines_speed_is_given_when_it_was_measured(tmp_path: Path) -> Non
 def test_the_reference_cpu_is_the_imports_less_an_empty_interpreter() -> None:
     spent = calibrate.reference_cpu(runs=3)
     assert 0.0 < spent < 5.0  # requests and yaml cost something; an empty one is taken off
+
+
+def test_a_cpu_target_counted_under_valgrind_shows_instructions_per_1000() -> None:
+    got = verdicts([measured("plan", n=5000, cpu=0.70, instructions=3_355_000_000)])
+    assert got[PLAN_CPU] == ("0.140 s; 671M instructions per 1,000 (valgrind)", "holds")
+    # the verdict is the seconds': the count says what the code did, not how fast
+    slow = verdicts([measured("plan", n=5000, cpu=0.80, instructions=1_000_000)])
+    assert slow[PLAN_CPU][1] == "**does not hold**"
