@@ -21,12 +21,15 @@ OFFICIAL = Path(__file__).parent / "data" / "official-format"
 
 @pytest.fixture
 def collector_restored() -> Iterator[None]:
-    enabled = gc.isenabled()
+    """settle changes this process's settings: they are set back after the test."""
+    enabled, exits_after = gc.isenabled(), process._exits_after[0]
     yield
     if enabled:
         gc.enable()
     else:
         gc.disable()
+    process._exits_after[0] = exits_after
+    process._KEPT.clear()
 
 
 @pytest.mark.parametrize("command", ["plan", "import", "export", "drift", "promote", "action"])
@@ -101,3 +104,21 @@ def test_the_console_script_validates_a_large_folder_without_a_collection(
                      str(folder))
     assert library.returncode == 0, library.stderr
     assert "collection of generation 0" in library.stderr
+
+
+def test_what_a_command_ends_with_is_kept_for_the_exit_only_at_the_entry_point() -> None:
+    """After settle (the console script's, the Action's), a kept value outlives its last
+    reference, so the exit drops it rather than the command's return; a library's call
+    keeps nothing."""
+    probe = ("import sys, weakref\n"
+             "from qualytics_ci.cli import process\n"
+             "class Plan: pass\n"
+             "if sys.argv[1] == 'settled': process.settle('plan')\n"
+             "plan = Plan(); alive = weakref.ref(plan)\n"
+             "process.keep(plan)\n"
+             "del plan\n"
+             "print('kept' if alive() is not None else 'freed')\n")
+    assert python(probe, "settled").stdout == "kept\n"
+    assert python(probe, "library").stdout == "freed\n"
+    served = python(probe.replace("settle('plan')", "settle('sandbox')"), "settled")
+    assert served.stdout == "freed\n"  # a command that serves until stopped keeps nothing

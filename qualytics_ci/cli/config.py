@@ -13,7 +13,7 @@ import sys
 from qualytics_ci.api.client import Client
 from qualytics_ci.api.settings import load_env_file, resolve_target
 from qualytics_ci.api.window import DEFAULT_CONCURRENCY
-from qualytics_ci.cli import promotions
+from qualytics_ci.cli import process, promotions
 from qualytics_ci.cli.files import check_output_files, write_output
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
@@ -103,6 +103,7 @@ def plan_cmd(args: argparse.Namespace) -> int:
     with _client(args, progress) as client:
         prepared = _prepare(client, args, progress)
         previews = promotions.preview_declared(client, prepared.promotions)
+    process.keep(prepared)  # the plan, the folder's and the target's entities
     _warn(prepared.warnings)
     promotions.warn_unpreviewable(previews)
     plan = prepared.planned.plan
@@ -149,6 +150,7 @@ def import_cmd(args: argparse.Namespace) -> int:
             write_output(args.json_file, plan.to_json(), "--json")
         report = commands.run_import(client, args.input, expect_plan=args.expect_plan,
                                      progress=progress, prepared=prepared)
+    process.keep(prepared, report)
     print(render_report(report), end="")
     if args.report:
         write_output(args.report, report.to_json(), "--report",
@@ -169,6 +171,7 @@ def drift_cmd(args: argparse.Namespace) -> int:
             drift, adoption = commands.run_drift_adopt(client, args.input, **scope)
         else:
             drift = commands.run_drift(client, args.input, **scope)
+    process.keep(drift)
     print(render_drift(drift), end="")
     data = drift.to_json()
     if adoption is not None:

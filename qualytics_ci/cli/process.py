@@ -16,7 +16,10 @@ requests for as long as they run; they keep the collector.
 
 At the end, :func:`exit_now` flushes stdout and stderr and leaves the process at once:
 the interpreter's teardown (clearing every module, a last collection, freeing the
-imports) cost as much CPU as the plan's diff, for nothing a finished command needs.
+imports) cost as much CPU as the plan's diff, for nothing a finished command needs. For
+the same reason a command hands what it ends with (a plan, a report) to :func:`keep`:
+freeing a 5,000-check plan's objects one by one as the command returned took 25 to 34 ms
+of CPU, for memory the exit gives back at once.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from typing import NoReturn
 YOUNG_THRESHOLD = 100_000  # new objects before the youngest generation is collected
 OLDER_THRESHOLDS = (20, 20)
 SERVING = frozenset({"sandbox", "demo"})  # commands that keep the collector on
+_KEPT: list[object] = []  # held for the exit (keep)
+_exits_after: list[bool] = [False]  # settle was told of a command the process ends after
 
 
 def tune_gc() -> None:
@@ -40,9 +45,18 @@ def tune_gc() -> None:
 
 def settle(command: str | None) -> None:
     """The process's settings for the command it is about to run: no automatic
-    collection, unless the command serves requests until it is stopped."""
+    collection and what it ends with kept for the exit, unless the command serves
+    requests until it is stopped."""
     if command not in SERVING:
         gc.disable()
+        _exits_after[0] = True
+
+
+def keep(*values: object) -> None:
+    """Hold ``values`` until the process ends, when :func:`settle` was told of a command
+    it ends after; otherwise (a library's or a test's call) hold nothing."""
+    if _exits_after[0]:
+        _KEPT.extend(values)
 
 
 def exit_now(code: int) -> NoReturn:
