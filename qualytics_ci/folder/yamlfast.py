@@ -31,8 +31,13 @@ _NONE = object()  # a key with nothing after its colon
 _DASH, _KEY_KIND, _SCALAR = 0, 1, 2
 _CACHE_LINES = 20_000
 _CACHE_SHAPES = 2_000
-_BUILDER_TOKENS = 2_000  # a longer file is walked each time (its builder would be long)
-_NEW, _ONCE, _OUTSIDE_SUBSET = 0, 1, 2  # a shape not seen, seen once, not in the subset
+# Compiling a builder costs about 18 us per token, and a built file saves about 0.25 us
+# per token over its walk: a shape gets one once BUILD_AFTER of its files were walked
+# (then a folder's shapes cost at most about twice their walks, whatever their number),
+# and only a short one (a builder of many keys is no faster than the walk).
+BUILD_AFTER = 32
+BUILDER_TOKENS = 100
+_OUTSIDE_SUBSET = -1  # in _shapes: a shape whose files libyaml reads; else files walked
 MAX_DEPTH = 100  # as yamlio's: deeper goes to libyaml, which refuses it
 
 Token = tuple[int, int, str | None, Any]  # indent, kind, key, value
@@ -52,9 +57,9 @@ class Reader:
 
     Files that differ only in their values (the checks of one rule, as export writes
     them) have one *shape*: the same keys at the same places. Whether a file is in the
-    subset, and how its data nests, depends on its shape alone, so a shape seen twice
-    gets a builder: one function that makes the file's dicts and lists straight from
-    its lines' values (:func:`_builder`), instead of a walk over its tokens."""
+    subset, and how its data nests, depends on its shape alone, so a short shape seen
+    often gets a builder: one function that makes the file's dicts and lists straight
+    from its lines' values (:func:`_builder`), instead of a walk over its tokens."""
 
     def __init__(self, scalar: Scalar) -> None:
         self._scalar = scalar
@@ -77,7 +82,7 @@ class Reader:
         shape: tuple[int, ...] = ()
         if not with_lines:
             shape = tuple([part[1] for part in parts])
-            seen = self._shapes.get(shape, _NEW)
+            seen = self._shapes.get(shape, 0)
             if callable(seen):
                 return seen(parts), {}
             if seen == _OUTSIDE_SUBSET:
@@ -90,16 +95,19 @@ class Reader:
         return found
 
     def _learn(self, shape: tuple[int, ...], parts: list[_Line], in_subset: bool) -> None:
-        """What a walk found for a shape: outside the subset, seen once, or (seen twice,
-        and not too long) its builder."""
+        """What a walk found for a shape: outside the subset, one more file walked, or
+        (BUILD_AFTER files walked, and not too long) its builder."""
         shapes = self._shapes
         if shape not in shapes and len(shapes) >= _CACHE_SHAPES:
             return
+        walked = shapes.get(shape, 0)
         if not in_subset:
             shapes[shape] = _OUTSIDE_SUBSET
-        elif shape not in shapes:
-            shapes[shape] = _ONCE
-        elif sum(len(part[0]) for part in parts) <= _BUILDER_TOKENS:
+        elif not isinstance(walked, int):
+            return
+        elif walked + 1 < BUILD_AFTER or sum(len(p[0]) for p in parts) > BUILDER_TOKENS:
+            shapes[shape] = walked + 1
+        else:
             shapes[shape] = _builder(parts)
 
     def _remember(self, line: str) -> _Line:
