@@ -95,9 +95,11 @@ class Reader:
         return found
 
     def _learn(self, shape: tuple[int, ...], parts: list[_Line], in_subset: bool) -> None:
-        """What a walk found for a shape: outside the subset, one more file walked, or
-        (BUILD_AFTER files walked, and not too long) its builder."""
+        """What a walk found for a short shape: outside the subset, one more file walked,
+        or (BUILD_AFTER files walked) its builder."""
         shapes = self._shapes
+        if sum(len(part[0]) for part in parts) > BUILDER_TOKENS:
+            return  # a long shape is not remembered: its key would be as long as its file
         if shape not in shapes and len(shapes) >= _CACHE_SHAPES:
             return
         walked = shapes.get(shape, 0)
@@ -105,7 +107,7 @@ class Reader:
             shapes[shape] = _OUTSIDE_SUBSET
         elif not isinstance(walked, int):
             return
-        elif walked + 1 < BUILD_AFTER or sum(len(p[0]) for p in parts) > BUILDER_TOKENS:
+        elif walked + 1 < BUILD_AFTER:
             shapes[shape] = walked + 1
         else:
             shapes[shape] = _builder(parts)
