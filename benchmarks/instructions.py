@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -72,8 +73,6 @@ def run(commands: Sequence[Sequence[str]], env: Mapping[str, str], log: Path, *,
 def reference(scratch: Path) -> int | None:
     """Instructions of the reference work (a fresh interpreter's imports), less an empty
     interpreter's; None without valgrind."""
-    import subprocess
-
     if not available():
         return None
     spent = []
