@@ -203,7 +203,6 @@ class Bench:
             if before_each is not None:
                 before_each()
             m.instructions = counts.run(commands, env, log, timeout=COMMAND_TIMEOUT)
-            self.sandbox.faults(0.0)
         print(f" {m.wall_s:8.2f} s {used.total:7d} requests {spent.cpu_s:7.2f} s CPU "
               f"{spent.peak_rss_kb / 1024:6.1f} MB{'' if m.ok else f'  exit {code}'}",
               file=sys.stderr)
