@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qualytics_ci"
-BASE = frozenset({"__init__", "errors", "secrets", "progress", "jsonio"})
+BASE = frozenset({"__init__", "errors", "secrets", "progress", "jsonio", "affinity"})
 CORE = frozenset({"results", "api", "folder", "engine", "promote", "render"})
 
 # unit -> the other units it may import (its own modules are always allowed)
@@ -23,6 +23,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "secrets": frozenset(),
     "progress": frozenset(),
     "jsonio": frozenset(),
+    "affinity": frozenset(),
     "results": BASE,
     "api": BASE,
     "folder": BASE | {"results"},

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import qualytics_ci
+from qualytics_ci import affinity
 from qualytics_ci.cli import process
 
 PACKAGE_ROOT = str(Path(qualytics_ci.__file__).resolve().parents[1])
@@ -23,7 +24,9 @@ OFFICIAL = Path(__file__).parent / "data" / "official-format"
 def collector_restored() -> Iterator[None]:
     """settle changes this process's settings: they are set back after the test."""
     enabled, exits_after = gc.isenabled(), process._exits_after[0]
+    pinning = affinity._allowed[0]
     yield
+    affinity._allowed[0] = pinning
     if enabled:
         gc.enable()
     else:
@@ -38,14 +41,17 @@ def test_a_command_that_runs_and_exits_turns_the_collector_off(
     gc.enable()
     process.settle(command)
     assert not gc.isenabled()
+    assert affinity._allowed[0]  # its reads may keep to one core
 
 
 @pytest.mark.parametrize("command", ["sandbox", "demo"])
 def test_a_command_that_serves_keeps_the_collector(collector_restored: None,
                                                    command: str) -> None:
     gc.enable()
+    affinity._allowed[0] = False
     process.settle(command)
     assert gc.isenabled()
+    assert not affinity._allowed[0]  # the sandbox's and the demo's threads use every core
 
 
 def python(code: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -30,6 +30,8 @@ import os
 import sys
 from typing import NoReturn
 
+from qualytics_ci import affinity
+
 YOUNG_THRESHOLD = 100_000  # new objects before the youngest generation is collected
 OLDER_THRESHOLDS = (20, 20)
 SERVING = frozenset({"sandbox", "demo"})  # commands that keep the collector on
@@ -45,11 +47,13 @@ def tune_gc() -> None:
 
 def settle(command: str | None) -> None:
     """The process's settings for the command it is about to run: no automatic
-    collection and what it ends with kept for the exit, unless the command serves
-    requests until it is stopped."""
+    collection, what it ends with kept for the exit, and its reads on one core
+    (:mod:`qualytics_ci.affinity`), unless the command serves requests until it is
+    stopped."""
     if command not in SERVING:
         gc.disable()
         _exits_after[0] = True
+        affinity.allow()
 
 
 def keep(*values: object) -> None:

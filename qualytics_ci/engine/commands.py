@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualytics_ci.affinity import on_one_core
 from qualytics_ci.api.client import Client
 from qualytics_ci.engine.binding import folder_part, require_expected, target_url
 from qualytics_ci.engine.guards import require_variables, selection_issues
@@ -84,6 +85,7 @@ def _scope(config: Config, kinds_text: str | None, datastores: Sequence[str],
     return Scope(kinds, chosen, frozenset(n for n in used if n))
 
 
+@on_one_core
 def prepare(client: Client, folder: str | Path, *, include: str | None = None,
             datastores: Sequence[str] = (), environment: str | None = None,
             prune: bool | None = None, allow_mass_archive: bool | None = None,
@@ -207,6 +209,7 @@ def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None =
     return drift, adoption
 
 
+@on_one_core
 def run_export(client: Client, output: str | Path, *, include: str | None = None,
                datastores: Sequence[str] = (), progress: Progress = SILENT,
                force: bool = False) -> WriteResult:
