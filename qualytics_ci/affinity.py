@@ -41,7 +41,8 @@ def allow() -> None:
 
 
 def current_cpu() -> int | None:
-    """The core this thread last ran on (``/proc/self/stat``'s 39th field), or None."""
+    """The core the process's main thread last ran on (``/proc/self/stat``'s 39th
+    field), or None."""
     try:
         with open("/proc/self/stat", "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
