@@ -1,4 +1,4 @@
-"""CLI handlers: export, validate, plan, import, drift.
+"""CLI handlers: validate, plan, import, drift (export: :mod:`qualytics_ci.cli.export`).
 
 Each parses nothing (argparse did), calls :mod:`qualytics_ci.engine.commands`, prints
 the result and returns the exit code.
@@ -11,9 +11,9 @@ import os
 import sys
 
 from qualytics_ci.api.client import Client
-from qualytics_ci.api.settings import load_env_file, resolve_target
-from qualytics_ci.api.window import DEFAULT_CONCURRENCY
+from qualytics_ci.api.settings import load_env_file
 from qualytics_ci.cli import process, promotions
+from qualytics_ci.cli.connect import client_for, progress_for
 from qualytics_ci.cli.files import check_output_files, write_output
 from qualytics_ci.engine import commands
 from qualytics_ci.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, QualyticsCIError
@@ -22,19 +22,6 @@ from qualytics_ci.folder.validate import describe, validate_folder
 from qualytics_ci.progress import Progress
 from qualytics_ci.render.terminal import render_drift, render_plan, render_report
 from qualytics_ci.results.config import ImportReport
-
-
-def _progress(args: argparse.Namespace) -> Progress:
-    return Progress(quiet=bool(getattr(args, "quiet", False)))
-
-
-def _client(args: argparse.Namespace, progress: Progress) -> Client:
-    """The client; each retry is told on stderr through ``progress`` (unless --quiet)."""
-    load_env_file(getattr(args, "env_file", None))
-    target = resolve_target(args.url, args.token)
-    return Client(target.url, target.token, timeout=getattr(args, "request_timeout", 30.0),
-                  notify=progress.note,
-                  max_writes=getattr(args, "concurrency", DEFAULT_CONCURRENCY))
 
 
 def _environment(args: argparse.Namespace) -> str | None:
@@ -46,30 +33,11 @@ def _warn(warnings: tuple[Issue, ...] | list[Issue]) -> None:
         print(str(issue), file=sys.stderr)
 
 
-def export_cmd(args: argparse.Namespace) -> int:
-    """``export``: write the target's configuration to a folder."""
-    check_output_files([(args.json_file, "--json")])
-    progress = _progress(args)
-    with _client(args, progress) as client:
-        result = commands.run_export(client, args.output, include=args.include,
-                                     datastores=args.datastore, progress=progress,
-                                     force=args.force)
-    removed = f"{len(result.removed)} removed" + (":" if result.removed else ".")
-    print(f"Exported to {args.output}: {len(result.written)} written, "
-          f"{len(result.unchanged)} unchanged, {removed}")
-    for rel in result.removed:
-        print(f"  - {rel}")
-    if args.json_file:
-        write_output(args.json_file, result.to_json(args.output), "--json",
-                     done=" (the export itself is complete)")
-    return EXIT_OK
-
-
 def validate_cmd(args: argparse.Namespace) -> int:
     """``validate``: check a folder offline."""
     load_env_file(getattr(args, "env_file", None))
     config, issues = validate_folder(args.input, os.environ, _environment(args),
-                                     progress=_progress(args))
+                                     progress=progress_for(args))
     if issues:
         print(describe(issues))
     errors = [i for i in issues if i.level == "error"]
@@ -99,8 +67,8 @@ def _prepare(client: Client, args: argparse.Namespace, progress: Progress, *,
 def plan_cmd(args: argparse.Namespace) -> int:
     """``plan`` (and ``import --dry-run``): show what an import would change."""
     check_output_files(_outputs(args))
-    progress = _progress(args)
-    with _client(args, progress) as client:
+    progress = progress_for(args)
+    with client_for(args, progress) as client:
         prepared = _prepare(client, args, progress)
         previews = promotions.preview_declared(client, prepared.promotions)
     process.keep(prepared)  # the plan, the folder's and the target's entities
@@ -138,8 +106,8 @@ def import_cmd(args: argparse.Namespace) -> int:
     if args.dry_run:
         return plan_cmd(args)
     check_output_files(_outputs(args))
-    progress = _progress(args)
-    with _client(args, progress) as client:
+    progress = progress_for(args)
+    with client_for(args, progress) as client:
         prepared = _prepare(client, args, progress, for_import=True)
         _warn(prepared.warnings)
         plan = prepared.planned.plan
@@ -162,9 +130,9 @@ def drift_cmd(args: argparse.Namespace) -> int:
     """``drift``: exit 2 when the target differs from the folder (``--adopt``: and write
     the target's side into the folder)."""
     check_output_files(_outputs(args))
-    progress = _progress(args)
+    progress = progress_for(args)
     adoption = None
-    with _client(args, progress) as client:
+    with client_for(args, progress) as client:
         scope = {"include": args.include, "datastores": args.datastore,
                  "environment": _environment(args), "progress": progress}
         if getattr(args, "adopt", False):

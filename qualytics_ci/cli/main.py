@@ -37,7 +37,7 @@ KINDS_HELP = "comma list of: connections, datastores, containers, computed_field
 # so `qualytics-ci --help` works without the sandbox extra installed.
 HANDLERS: dict[str, str] = {
     "sandbox": "qualytics_ci.sandbox.cli:run",
-    "export": "qualytics_ci.cli.config:export_cmd",
+    "export": "qualytics_ci.cli.export:export_cmd",
     "validate": "qualytics_ci.cli.config:validate_cmd",
     "validate-files": "qualytics_ci.cli.hooks:validate_files_cmd",
     "plan": "qualytics_ci.cli.config:plan_cmd",

@@ -209,7 +209,6 @@ def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None =
     return drift, adoption
 
 
-@on_one_core
 def run_export(client: Client, output: str | Path, *, include: str | None = None,
                datastores: Sequence[str] = (), progress: Progress = SILENT,
                force: bool = False) -> WriteResult:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from qualytics_ci.affinity import on_one_core
 from qualytics_ci.engine.normalize import SECRET_KEYS, placeholder
 from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import Reader, read_target
@@ -198,6 +199,7 @@ def _make_root(root: Path) -> list[Path]:
     return missing
 
 
+@on_one_core
 def run_export(client: Reader, output: str | Path, *, kinds: frozenset[Kind],
                datastores: list[str] | None, progress: Progress = SILENT,
                force: bool = False) -> WriteResult:

@@ -1,7 +1,7 @@
 """A command loads what it runs: a plan of a folder that declares no promotions, and an
 export, import none of the modules of promotions, the promote operations, applying,
 adopting or drift, nor PyYAML (the folder's files are export's block YAML), nor
-python-dotenv without a .env file; a folder with a promotions.yaml loads what previews
+python-dotenv without a .env file, and an export none of the plan's; a folder with a promotions.yaml loads what previews
 it."""
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ NOT_FOR_A_PLAN = ("qualytics_ci.promote", "qualytics_ci.folder.promotions",
                   "qualytics_ci.engine.apply", "qualytics_ci.engine.adopt",
                   "qualytics_ci.engine.drift", "qualytics_ci.folder.libyaml", "yaml",
                   "dotenv")
+# an export reads the target and writes files: it never reads a folder or plans
+NOT_FOR_AN_EXPORT = ("qualytics_ci.engine.plan", "qualytics_ci.engine.commands",
+                     "qualytics_ci.engine.prefetch", "qualytics_ci.engine.diff",
+                     "qualytics_ci.folder.reader", "qualytics_ci.folder.validate",
+                     "qualytics_ci.render.terminal", "qualytics_ci.render.diffs")
 WATCH = """\
 import json, sys
 from qualytics_ci.cli import main
@@ -54,6 +59,7 @@ def test_a_plan_without_promotions_and_an_export_load_none_of_the_other_commands
     exported = loaded_by(cli, "export", *DEV, "--output", str(cli.folder))
     assert "qualytics_ci.engine.export" in exported
     assert unneeded(exported, yaml=True) == []  # writing never needs PyYAML here
+    assert [m for m in exported if m.startswith(NOT_FOR_AN_EXPORT)] == []
     planned = loaded_by(cli, "plan", *DEV, "--input", str(cli.folder))
     assert "qualytics_ci.engine.plan" in planned
     assert unneeded(planned) == []
