@@ -1,8 +1,8 @@
 """A command loads what it runs: a plan of a folder that declares no promotions, and an
 export, import none of the modules of promotions, the promote operations, applying,
 adopting or drift, nor PyYAML (the folder's files are export's block YAML), nor
-python-dotenv without a .env file, and an export none of the plan's; a folder with a promotions.yaml loads what previews
-it."""
+python-dotenv without a .env file, and an export none of the plan's; a folder with a
+promotions.yaml loads what previews it."""
 
 from __future__ import annotations
 
