@@ -6,12 +6,10 @@ import argparse
 import sys
 
 from qualytics_ci import secrets
-from qualytics_ci.api.client import Client
-from qualytics_ci.api.settings import load_env_file, resolve_target
+from qualytics_ci.cli.connect import client_for, progress_for
 from qualytics_ci.cli.files import check_output_file, write_output
 from qualytics_ci.cli.promotions import run_declared
 from qualytics_ci.errors import EXIT_OK
-from qualytics_ci.progress import Progress
 from qualytics_ci.promote.report import build_report, exit_code
 from qualytics_ci.promote.request import (
     PromoteOptions,
@@ -60,12 +58,9 @@ def run_cli(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     check_options(options)
     check_output_file(args.report, "--report")
-    load_env_file(args.env_file)
-    target = resolve_target(args.url, args.token)
     out = sys.stdout
-    progress = Progress(quiet=args.quiet)
-    with Client(target.url, target.token, timeout=args.request_timeout,
-                notify=progress.note) as client:
+    progress = progress_for(args)
+    with client_for(args, progress) as client:
         if args.dry_run:
             preview = preview_promote(client, options)
             out.write(secrets.redact(render_promote_preview(preview)))
