@@ -242,7 +242,8 @@ def stored_uid(obj: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _shape_uid(obj: Mapping[str, Any]) -> str:
+def shape_uid(obj: Mapping[str, Any]) -> str:
+    """The uid the platform's CLI generates for a check object without one."""
     container = obj.get("container")
     name = container.get("name") if isinstance(container, dict) else container
     fields = [f.get("name") if isinstance(f, dict) else f for f in obj.get("fields") or []]
@@ -252,27 +253,38 @@ def _shape_uid(obj: Mapping[str, Any]) -> str:
 
 def assign_uids(objs: Iterable[Mapping[str, Any]],
                 taken: Iterable[str] = ()) -> dict[int, str]:
-    """A distinct, stable uid per check id.
+    """A distinct, stable uid per check id (see :func:`distinct_uids`)."""
+    rows = []
+    for obj in objs:
+        stored = stored_uid(obj)
+        rows.append((int(obj.get("id") or 0), stored,
+                     shape_uid(obj) if stored is None else None))
+    return distinct_uids(rows, taken)
+
+
+def distinct_uids(rows: Iterable[tuple[int, str | None, str | None]],
+                  taken: Iterable[str] = ()) -> dict[int, str]:
+    """A distinct, stable uid per check id, from each check's ``(id, stored uid, generated
+    uid)`` (the generated one is needed only when none is stored).
 
     A uid stored on the server wins (the lowest id keeps it when several share
     one); checks without one get the platform CLI's generated uid, and
     same-shaped checks get ``__2``, ``__3``... in id order.
     """
-    by_id = sorted(objs, key=lambda o: int(o.get("id") or 0))
+    by_id = sorted(rows, key=lambda row: row[0])
     used = set(taken)
     out: dict[int, str] = {}
-    for obj in by_id:
-        stored = stored_uid(obj)
+    for oid, stored, _ in by_id:
         if stored is not None and stored not in used:
-            out[int(obj["id"])] = stored
+            out[oid] = stored
             used.add(stored)
-    for obj in by_id:
-        if int(obj["id"]) in out:
+    for oid, stored, shape in by_id:
+        if oid in out:
             continue
-        base = stored_uid(obj) or _shape_uid(obj)
+        base = stored or shape or ""
         uid, n = base, 2
         while uid in used:
             uid, n = f"{base}__{n}", n + 1
-        out[int(obj["id"])] = uid
+        out[oid] = uid
         used.add(uid)
     return out

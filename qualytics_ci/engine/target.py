@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from qualytics_ci.engine.check_rows import CheckRows
 from qualytics_ci.engine.normalize import (
     Names,
-    assign_uids,
     check_body,
     computed_field_body,
     connection_body,
@@ -89,17 +89,40 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
                 checks: Mapping[str, list[Obj]], archived: Mapping[str, list[Obj]],
                 extra_containers: Iterable[Obj] = ()) -> TargetState:
     """A state from API objects (``containers``/``checks`` keyed by datastore name)."""
-    st = TargetState()
-    st.names = names = Names(
-        connections={int(c["id"]): str(c["name"]) for c in connections},
-        datastores={int(d["id"]): str(d["name"]) for d in datastores},
-    )
-    ds_ids = {str(d["name"]): int(d["id"]) for d in datastores}
-    for obj in [*(c for items in containers.values() for c in items), *extra_containers]:
+    names = _names(connections, datastores)
+    for items in containers.values():
+        _add_containers(names, items)
+    rows = {}
+    for ds_name, items in checks.items():
+        rows[ds_name] = CheckRows(names, ds_name)
+        rows[ds_name].extend(items)
+    return _state(names, connections=connections, datastores=datastores,
+                  containers=containers, fields=fields, rows=rows, archived=archived,
+                  extra_containers=extra_containers)
+
+
+def _names(connections: list[Obj], datastores: list[Obj]) -> Names:
+    return Names(connections={int(c["id"]): str(c["name"]) for c in connections},
+                 datastores={int(d["id"]): str(d["name"]) for d in datastores})
+
+
+def _add_containers(names: Names, items: Iterable[Obj]) -> None:
+    for obj in items:
         names.containers[int(obj["id"])] = str(obj["name"])
         ds = _ds_id(obj)
         if ds is not None:
             names.container_datastore[int(obj["id"])] = ds
+
+
+def _state(names: Names, *, connections: list[Obj], datastores: list[Obj],
+           containers: Mapping[str, list[Obj]], fields: Mapping[int, list[Obj]],
+           rows: Mapping[str, CheckRows], archived: Mapping[str, list[Obj]],
+           extra_containers: Iterable[Obj]) -> TargetState:
+    """The state, once every list is read (``rows``: each datastore's checks)."""
+    st = TargetState()
+    st.names = names
+    _add_containers(names, extra_containers)
+    ds_ids = {str(d["name"]): int(d["id"]) for d in datastores}
     entities: list[Entity] = []
     for c in connections:
         entities.append(Connection(str(c["name"]), connection_body(c)))
@@ -119,12 +142,11 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
                                               ds_name, str(obj["name"])))
                 st.ids[entities[-1].key] = int(f["id"])
     uids_of: dict[str, dict[int, str]] = {}
-    for ds_name, items in checks.items():
+    for ds_name, found in rows.items():
         st.read_datastores.add(ds_name)
-        st.check_counts[ds_name] = len(items)
-        uids = uids_of[ds_name] = assign_uids(items)
-        for obj in items:
-            entities.append(_check(obj, names, ds_name, uids[int(obj["id"])]))
+        st.check_counts[ds_name] = len(found)
+        uids = uids_of[ds_name] = found.uids()
+        entities.extend(found.checks(uids))
         _archived(st, archived.get(ds_name, []), names, ds_name, set(uids.values()))
     st.config = Config.of(entities)
     for entity in st.config.entities():
@@ -134,11 +156,11 @@ def build_state(*, connections: list[Obj], datastores: list[Obj],
             st.ids[entity.key] = ds_ids[entity.name]
         elif entity.kind == "container":
             st.ids[entity.key] = st.container_ids[(entity.datastore, entity.name)]
-    for ds_name, items in checks.items():
+    for ds_name, found in rows.items():
         uids = uids_of[ds_name]
-        for obj in items:
-            uid, stored = uids[int(obj["id"])], stored_uid(obj)
-            st.ids[("check", ds_name, "", uid)] = int(obj["id"])
+        for oid, stored in found.stored():
+            uid = uids[oid]
+            st.ids[("check", ds_name, "", uid)] = oid
             if stored is not None and uid != stored:  # a lower id keeps the stored uid
                 st.duplicates[("check", ds_name, "", uid)] = ("check", ds_name, "", stored)
     return st
@@ -174,9 +196,10 @@ def read_target(client: Reader, *, kinds: frozenset[Kind], datastores: Iterable[
         str(d["name"]) for d in all_ds]
     wanted = set(selected)
     ds_by_name = {str(d["name"]): d for d in all_ds}
+    names = _names(conns, all_ds)
     containers: dict[str, list[Obj]] = {}
     fields: dict[int, list[Obj]] = {}
-    checks: dict[str, list[Obj]] = {}
+    rows: dict[str, CheckRows] = {}
     gone: dict[str, list[Obj]] = {}
     inner = {"container", "computed_field", "check"} & kinds
     progress.start("reading target", len(wanted))
@@ -184,19 +207,21 @@ def read_target(client: Reader, *, kinds: frozenset[Kind], datastores: Iterable[
         ds_id = int(ds_by_name[name]["id"])
         if inner:
             containers[name] = list(client.paginate("/containers", {"datastore": ds_id}))
+            _add_containers(names, containers[name])
         if "computed_field" in kinds:
             for obj in containers[name]:
                 fields[int(obj["id"])] = _computed_fields(client, obj)
         if "check" in kinds:
-            checks[name] = list(client.paginate("/quality-checks", {"datastore": ds_id}))
+            rows[name] = CheckRows(names, name)
+            rows[name].extend(client.paginate("/quality-checks", {"datastore": ds_id}))
             if archived:
                 gone[name] = list(client.paginate("/quality-checks",
                                                   {"datastore": ds_id, "archived": "only"}))
         progress.advance()
     progress.finish()
-    extra = _outside_refs(client, containers, checks)
-    state = build_state(connections=conns, datastores=all_ds, containers=containers,
-                        fields=fields, checks=checks, archived=gone, extra_containers=extra)
+    extra = _outside_refs(client, containers, rows)
+    state = _state(names, connections=conns, datastores=all_ds, containers=containers,
+                   fields=fields, rows=rows, archived=gone, extra_containers=extra)
     state.selected = sorted(wanted)
     return state
 
@@ -211,15 +236,12 @@ def _computed_fields(client: Reader, container: Obj) -> list[Obj]:
 
 
 def _outside_refs(client: Reader, containers: Mapping[str, list[Obj]],
-                  checks: Mapping[str, list[Obj]]) -> list[Obj]:
+                  rows: Mapping[str, CheckRows]) -> list[Obj]:
     """Containers referenced from the read datastores but living elsewhere (one GET each)."""
     known = {int(c["id"]) for items in containers.values() for c in items}
     wanted: set[int] = set()
-    for items in checks.values():
-        for obj in items:
-            ref = (obj.get("properties") or {}).get("ref_container_id")
-            if isinstance(ref, int) and ref not in known:
-                wanted.add(ref)
+    for found in rows.values():
+        wanted.update(ref for ref in found.waiting_refs() if ref not in known)
     for items in containers.values():
         for obj in items:
             for key in ("source_container_id", "left_container_id", "right_container_id"):
