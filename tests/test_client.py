@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -11,7 +12,7 @@ import requests
 import requests_mock as rm
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from qualytics_ci import __version__, secrets
+from qualytics_ci import __version__, jsonio, secrets
 from qualytics_ci.api.client import PAGE_CONCURRENCY, Client, normalize_url
 from qualytics_ci.api.errors import RateLimited, ServerError, TransportError, path_template
 from qualytics_ci.errors import QualyticsCIError
@@ -518,3 +519,20 @@ def test_paginate_reads_pages_in_order_whatever_order_they_arrive(
     items = list(client.paginate("/quality-checks", size=2))
     assert [i["id"] for i in items] == sorted(i["id"] for i in items)
     assert len(items) == 23 and requests_mock.call_count == 12
+
+
+def test_pages_read_ahead_wait_as_bytes_and_are_decoded_by_the_reader(
+    client: Client, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoders: list[str] = []
+    loads = jsonio.loads
+
+    def watched(data: bytes) -> Any:
+        decoders.append(threading.current_thread().name)
+        return loads(data)
+
+    monkeypatch.setattr(jsonio, "loads", watched)
+    serve_pages(requests_mock, "/quality-checks", 23)
+    items = list(client.paginate("/quality-checks", size=2))
+    assert len(items) == 23
+    assert decoders == [threading.current_thread().name] * 12

@@ -27,11 +27,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from qualytics_ci import __version__, jsonio, secrets
+from qualytics_ci import __version__, secrets
 from qualytics_ci.api import retry
 from qualytics_ci.api.counter import RequestCounter
 from qualytics_ci.api.errors import (
-    URL_HINT,
     APIError,
     Conflict,
     Forbidden,
@@ -55,7 +54,7 @@ from qualytics_ci.api.window import (
     SlowDownNotes,
     Window,
 )
-from qualytics_ci.api.wire import Wire
+from qualytics_ci.api.wire import Wire, decoded
 
 __all__ = [
     "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
@@ -83,6 +82,10 @@ def notes_to(notify: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         _NOTES_TO.reset(token)
+
+
+def _slashed(path: str) -> str:
+    return path if path.startswith("/") else f"/{path}"
 
 
 def _sleep(seconds: float) -> None:
@@ -159,8 +162,14 @@ class Client(Resources):
         json: Any = None,
     ) -> Any:
         """Send one API call (retrying where safe); the decoded JSON answer, or None."""
-        method = method.upper()
-        path = path if path.startswith("/") else f"/{path}"
+        method, path = method.upper(), _slashed(path)
+        return decoded(method, path, self.host,
+                       self._answer(method, path, params=params, json=json))
+
+    def _answer(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None) -> requests.Response:
+        """The answer of one API call under 400 (retrying where safe), not decoded yet;
+        an answer of 400 or more raises."""
         data = retry.encode_body(method, path, json)
         prepared = self._wire.prepare(method, path, encode_params(params), data)
         write = retry.is_write(method)
@@ -197,7 +206,7 @@ class Client(Resources):
                 waited_until = self._settle(slot, status, delay)
             if status < 400:
                 self._answered = True
-                return self._decode(method, path, response)
+                return response
             if retry.retries_status(method, status) and attempt <= self.max_retries:
                 wait = self.backoff(attempt) if delay is None else delay
                 if status in THROTTLE_STATUSES and self._slow_down is not None:
@@ -243,23 +252,6 @@ class Client(Resources):
                                             self.max_retries + 1))
         self._sleep(delay)
 
-    def _decode(self, method: str, path: str, response: requests.Response) -> Any:
-        content = response.content
-        if response.status_code == 204 or not content:
-            return None
-        try:
-            return jsonio.loads(content)
-        except ValueError:
-            pass
-        try:  # as requests reads it: in the charset the answer names
-            return response.json()
-        except ValueError:
-            raise APIError(
-                f"{method} {path}: {self.host} answered {response.status_code} with something"
-                " that is not JSON (is this the API address?)",
-                method=method, path=path, status=response.status_code, hint=URL_HINT,
-            ) from None
-
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params)
 
@@ -289,21 +281,26 @@ class Client(Resources):
         or when a page brings nothing new, so a server that ignores ``page`` cannot
         make this loop forever; without a ``total`` it reads on until a short page.
         """
-        query = dict(params or {})
+        query, path = dict(params or {}), _slashed(path)
 
-        def fetch(page: int) -> Any:
-            return self.get(path, params={**query, "page": page, "size": size})
+        def fetch(page: int) -> requests.Response:
+            return self._answer("GET", path, params={**query, "page": page, "size": size})
 
-        first = fetch(1)
+        def bodies(answers: Iterator[requests.Response]) -> Iterator[Any]:
+            for answer in answers:
+                yield decoded("GET", path, self.host, answer)
+
+        first = decoded("GET", path, self.host, fetch(1))
         if isinstance(first, list):  # an unpaginated answer: everything at once
             yield from first
             return
         total = first.get("total") if isinstance(first, dict) else None
         if isinstance(total, int):
             last = max(1, -(-total // size))
-            pages: Iterator[Any] = self._prefetched(fetch, range(2, last + 1))
+            # read ahead by threads, decoded here: the pages waiting are their bytes only
+            pages: Iterator[Any] = bodies(self._prefetched(fetch, range(2, last + 1)))
         else:
-            pages = (fetch(page) for page in itertools.count(2))
+            pages = bodies(fetch(page) for page in itertools.count(2))
         seen: set[Any] = set()
         previous: list[Any] | None = None
         for body in itertools.chain([first], pages):

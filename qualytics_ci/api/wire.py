@@ -17,12 +17,16 @@ from __future__ import annotations
 import http.cookiejar
 import os
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import requote_uri
+
+from qualytics_ci import jsonio
+from qualytics_ci.api.errors import URL_HINT, APIError
 
 BODILESS = frozenset({"GET", "HEAD"})  # requests sends Content-Length: 0 for the others
 
@@ -102,3 +106,23 @@ class Wire:
 
     def close(self) -> None:
         self.session.close()
+
+
+def decoded(method: str, path: str, host: str, response: requests.Response) -> Any:
+    """The JSON of an answer under 400 (None when it has no body); an answer that is not
+    JSON raises, naming the call."""
+    content = response.content
+    if response.status_code == 204 or not content:
+        return None
+    try:
+        return jsonio.loads(content)
+    except ValueError:
+        pass
+    try:  # as requests reads it: in the charset the answer names
+        return response.json()
+    except ValueError:
+        raise APIError(
+            f"{method} {path}: {host} answered {response.status_code} with something"
+            " that is not JSON (is this the API address?)",
+            method=method, path=path, status=response.status_code, hint=URL_HINT,
+        ) from None
