@@ -9,7 +9,7 @@ from typing import Any
 
 from qualytics_ci.engine.diff import diff
 from qualytics_ci.folder.model import Body
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 
 def adopted_body(kind: Kind, folder: Body, resolved: Body, target: Body) -> Body:

@@ -26,7 +26,7 @@ from qualytics_ci.folder.disk import WriteResult, write_folder
 from qualytics_ci.folder.model import Body, Config, Entity, slug
 from qualytics_ci.folder.writer import layout, render
 from qualytics_ci.progress import SILENT, Progress
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 
 def exported_config(state: TargetState, kinds: frozenset[Kind],

@@ -12,7 +12,7 @@ from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.model import Config, Connection, Entity
 from qualytics_ci.folder.schema import Issue, raise_if_errors
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 
 def import_connections(config: Config, kinds: frozenset[Kind],

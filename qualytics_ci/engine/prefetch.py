@@ -30,7 +30,7 @@ from qualytics_ci.folder.layout import require_config_folder
 from qualytics_ci.folder.reader import read_outline
 from qualytics_ci.folder.validate import validate_config
 from qualytics_ci.progress import Later, Progress
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 SWITCH_INTERVAL_S = 0.001  # while a read runs; Python's default is 0.005
 

@@ -37,7 +37,7 @@ from qualytics_ci.folder.model import (
     derive_uid,
 )
 from qualytics_ci.progress import SILENT, Progress
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 Obj = dict[str, Any]
 

@@ -31,7 +31,7 @@ from qualytics_ci.folder.promotions_schema import promotion_schema
 from qualytics_ci.folder.rules import CHECK_STATUSES, RULES, Prop, Rule
 from qualytics_ci.folder.schema import ANY, BOOL, INT, KEYS, LIST, MAP, NAME_LISTS, NUM, STR
 from qualytics_ci.folder.validate import CONTAINER_REQUIRES, JOIN_WITH_SOURCES_REQUIRES
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 Schema = dict[str, Any]
 

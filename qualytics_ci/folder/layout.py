@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.results.config import KIND_ORDER, Kind
+from qualytics_ci.results.kinds import KIND_ORDER, Kind
 
 SETTINGS_FILE = "qualytics-ci.yaml"
 PROMOTIONS_FILE = "promotions.yaml"  # promotions as code (folder.promotions)

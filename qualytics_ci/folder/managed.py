@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from qualytics_ci.folder.schema import KEYS, Issue
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 MANAGED_KEYS = frozenset({
     # identity and bookkeeping

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from qualytics_ci.results.config import KIND_ORDER, Kind
+from qualytics_ci.results.kinds import KIND_ORDER, Kind
 
 Body = dict[str, Any]
 # (kind, datastore, container, name-or-uid): unique within one Config.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.results.config import Kind
+from qualytics_ci.results.kinds import Kind
 
 Level = Literal["error", "warning"]
 # what kind of problem an issue is, for callers that treat some differently

@@ -20,8 +20,8 @@ from qualytics_ci.folder.files import OVERRIDES_DIR, Files, root_file
 from qualytics_ci.folder.layout import SETTINGS_FILE
 from qualytics_ci.folder.model import KINDS_BY_FLAG, parse_kinds
 from qualytics_ci.folder.schema import Issue, raise_if_errors
-from qualytics_ci.results.config import KIND_ORDER
 from qualytics_ci.results.digest import PlanOptions
+from qualytics_ci.results.kinds import KIND_ORDER
 
 KEYS = ("prune", "include", "datastores", "environment", "environments", "allow_mass_archive")
 ALIASES = {"env": "environment", "datastore": "datastores", "kinds": "include",

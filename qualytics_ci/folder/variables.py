@@ -26,13 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualytics_ci import secrets
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder.model import Config, Connection, Key
 from qualytics_ci.folder.schema import Issue, Level
-from qualytics_ci.results.config import FieldChange
+
+if TYPE_CHECKING:  # the folder's reading does not load the plan's results
+    from qualytics_ci.results.config import FieldChange
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INNER = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^$]*))?")

@@ -15,14 +15,14 @@ from functools import cached_property
 from typing import Any, Literal
 
 from qualytics_ci.results.digest import DigestParts, PlanOptions, parts_of
+from qualytics_ci.results.kinds import KIND_ORDER as KIND_ORDER
+from qualytics_ci.results.kinds import Kind as Kind
 
-Kind = Literal["connection", "datastore", "container", "computed_field", "check"]
 Action = Literal["create", "update", "unchanged", "archive", "duplicate"]
 # duplicate: a live check sharing its uid with a lower id; import archives it
 ApplyResult = Literal["ok", "failed", "skipped"]
 DriftState = Literal["only_on_target", "changed", "only_in_folder", "in_sync"]
 
-KIND_ORDER: tuple[Kind, ...] = ("connection", "datastore", "container", "computed_field", "check")
 
 
 SENSITIVE = "(sensitive)"

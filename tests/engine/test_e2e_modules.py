@@ -28,7 +28,8 @@ NOT_FOR_A_PLAN = ("qualytics_ci.promote", "qualytics_ci.folder.promotions",
 NOT_FOR_AN_EXPORT = ("qualytics_ci.engine.plan", "qualytics_ci.engine.commands",
                      "qualytics_ci.engine.prefetch", "qualytics_ci.engine.diff",
                      "qualytics_ci.folder.reader", "qualytics_ci.folder.validate",
-                     "qualytics_ci.render.terminal", "qualytics_ci.render.diffs")
+                     "qualytics_ci.render.terminal", "qualytics_ci.render.diffs",
+                     "qualytics_ci.results.config", "qualytics_ci.results.digest")
 WATCH = """\
 import json, sys
 from qualytics_ci.cli import main
