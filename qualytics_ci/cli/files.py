@@ -1,15 +1,43 @@
 """The JSON files a command writes (``--json``, ``--report``): checked before any
-work, and a failure to write one is a one-line error, never a traceback."""
+work, and a failure to write one is a one-line error, never a traceback.
+
+``-`` for a file means standard output: the JSON is then all that goes there, and the
+text the command would print on it goes to stderr (``plan --json - | jq``)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from qualytics_ci.errors import QualyticsCIError
-from qualytics_ci.render.json import write_json
+from qualytics_ci.render.json import json_text, write_json
+
+STDOUT = "-"
+OPTIONS = (("json_file", "--json"), ("report", "--report"))
+_json_out: list[TextIO] = []  # the real stdout while the command's text goes to stderr
+
+
+@contextlib.contextmanager
+def json_on_stdout(options: object) -> Iterator[None]:
+    """While a command runs whose ``--json`` or ``--report`` is ``-``, its text goes to
+    stderr, and that JSON alone to stdout; two of them cannot share it."""
+    given = [flag for name, flag in OPTIONS if getattr(options, name, None) == STDOUT]
+    if not given:
+        yield
+        return
+    if len(given) > 1:
+        raise QualyticsCIError(f"{' and '.join(given)} are both -: only one can go to stdout",
+                               hint="give the other a file path")
+    _json_out.append(sys.stdout)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        _json_out.pop()
 
 
 def _hint(option: str) -> str:
@@ -19,7 +47,7 @@ def _hint(option: str) -> str:
 def check_output_file(path: str | None, option: str) -> None:
     """Refuse, before anything is read or sent, a ``path`` that cannot become a file:
     an existing folder, a path under a file, a folder that is not writable."""
-    if not path:
+    if not path or path == STDOUT:
         return
     try:
         _check(path, option)
@@ -52,7 +80,12 @@ def check_output_files(pairs: Iterable[tuple[str | None, str]]) -> None:
 
 def write_output(path: str, data: Any, option: str, *, done: str = "") -> None:
     """Write ``data`` as JSON to ``path``; an OS error becomes a user error (``done``
-    says what already happened, e.g. that an import was applied)."""
+    says what already happened, e.g. that an import was applied); ``-``: to stdout."""
+    if path == STDOUT:
+        out = _json_out[-1] if _json_out else sys.stdout
+        out.write(json_text(data))
+        out.flush()
+        return
     guarded(lambda: write_json(path, data), path, option, done=done)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from qualytics_ci import __version__, secrets
 from qualytics_ci.api.window import DEFAULT_CONCURRENCY, START
-from qualytics_ci.cli import process
+from qualytics_ci.cli import files, process
 from qualytics_ci.cli.streams import pipe_safe
 from qualytics_ci.cli.usage import (
     Parser,
@@ -103,7 +103,8 @@ def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
                    default=None,
                    help="allow --prune to archive more than the safety cap (default: "
                         "allow_mass_archive in qualytics-ci.yaml, else no)")
-    p.add_argument("--json", dest="json_file", metavar="FILE", help="write the plan as JSON")
+    p.add_argument("--json", dest="json_file", metavar="FILE",
+                   help="write the plan as JSON (- for stdout)")
     p.add_argument("--detailed-exitcode", action="store_true",
                    help="exit 2 when there are changes")
     if name == "import":
@@ -113,7 +114,8 @@ def _plan_options(p: argparse.ArgumentParser, name: str) -> None:
                        help=f"most writes in flight at once; the window starts at {START} "
                             "(or N, if lower), grows while the API keeps up and halves on "
                             "429 or 503")
-        p.add_argument("--report", metavar="FILE", help="write the import report as JSON")
+        p.add_argument("--report", metavar="FILE",
+                       help="write the import report as JSON (- for stdout)")
         p.add_argument("--expect-plan", metavar="DIGEST",
                        help="refuse to apply unless the plan has this digest")
 
@@ -140,7 +142,8 @@ def _promote_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=positive_float, default=1800.0, metavar="SECONDS",
                    help="seconds to wait for the operation")
     p.add_argument("--report", metavar="FILE",
-                   help="write the promote report (with --dry-run: the preview) as JSON")
+                   help="write the promote report (with --dry-run: the preview) as JSON "
+                        "(- for stdout)")
 
 
 # promote's options that each promotion of promotions.yaml states for itself
@@ -191,7 +194,8 @@ def build_parser() -> Parser:
                    help="write into an existing folder that does not look like a config "
                         "folder")
     p.add_argument("--json", dest="json_file", metavar="FILE",
-                   help="write the files written, unchanged and removed as JSON")
+                   help="write the files written, unchanged and removed as JSON (- for "
+                        "stdout)")
     _scope_options(p)
 
     p = command("validate", "check a folder offline")
@@ -214,7 +218,8 @@ def build_parser() -> Parser:
     _connection_options(p)
     _folder_options(p)
     _scope_options(p)
-    p.add_argument("--json", dest="json_file", metavar="FILE", help="write the drift as JSON")
+    p.add_argument("--json", dest="json_file", metavar="FILE",
+                   help="write the drift as JSON (- for stdout)")
     p.add_argument("--adopt", action="store_true",
                    help="write what changed on the target into the folder (with --env: into "
                         "overrides/ENV/)")
@@ -279,7 +284,8 @@ def _run(args: argparse.Namespace) -> int:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
         logging.getLogger("qualytics_ci").setLevel(logging.DEBUG)
     try:
-        return _handler(args.command)(args)
+        with files.json_on_stdout(args):
+            return _handler(args.command)(args)
     except QualyticsCIError as exc:
         print(secrets.redact(f"error: {exc}"), file=sys.stderr)
         if args.debug:
