@@ -107,7 +107,12 @@ class CheckRows:
             uid = uids[oid]
             body = made if made is not None else check_body(self.waiting[i], self.names, "")
             body["additional_metadata"][UID_KEY] = uid
-            out.append(Check(check_file_stem(body["rule_type"], body["fields"]), body,
-                             self.datastore, str(body["container"]), uid=uid))
+            out.append(check_entity(body, self.datastore, uid))
         self.waiting.clear()
         return out
+
+
+def check_entity(body: Body, datastore: str, uid: str) -> Check:
+    """The entity of a check's body (its uid already in the metadata)."""
+    return Check(check_file_stem(body["rule_type"], body["fields"]), body, datastore,
+                 str(body["container"]), uid=uid)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from qualytics_ci.engine.check_rows import CheckRows
+from qualytics_ci.engine.check_rows import CheckRows, check_entity
 from qualytics_ci.engine.normalize import (
     Names,
     check_body,
@@ -33,7 +33,6 @@ from qualytics_ci.folder.model import (
     Container,
     Datastore,
     Entity,
-    check_file_stem,
     derive_uid,
 )
 from qualytics_ci.progress import SILENT, Progress
@@ -167,9 +166,7 @@ def _state(names: Names, *, connections: list[Obj], datastores: list[Obj],
 
 
 def _check(obj: Obj, names: Names, ds_name: str, uid: str) -> Check:
-    body = check_body(obj, names, uid)
-    return Check(check_file_stem(body["rule_type"], body["fields"]), body, ds_name,
-                 str(body["container"]), uid=uid)
+    return check_entity(check_body(obj, names, uid), ds_name, uid)
 
 
 def _archived(st: TargetState, items: list[Obj], names: Names, ds_name: str,
