@@ -22,13 +22,16 @@ _LONG = b"0" * 19
 
 def loads(data: bytes) -> Any:
     """The value of JSON ``data`` (as json.loads reads it); ValueError when it is not
-    JSON."""
-    if _LONG in data.translate(_DIGITS):
-        return json.loads(data)
+    JSON, or nests deeper than the interpreter's recursion allows."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
+        if _LONG not in data.translate(_DIGITS):
+            try:
+                return orjson.loads(data)
+            except orjson.JSONDecodeError:
+                pass
         return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def canonical(value: Any) -> bytes:

@@ -230,3 +230,40 @@ def test_tls_failure_is_not_retried_and_not_called_applied(
     assert requests_mock.call_count == 1
     assert "TLS" in exc.value.message
     assert "may have been applied" not in exc.value.message
+
+
+def _no_guessing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def guessed(self: requests.Response) -> str:
+        raise AssertionError("the body's charset was guessed from its bytes")
+
+    monkeypatch.setattr(requests.Response, "apparent_encoding", property(guessed))
+
+
+def test_an_error_page_is_read_once_in_its_charset_never_guessed(
+    client: Client, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_guessing(monkeypatch)
+    page = "<html>" + "Passerelle indisponible, réessayez. " * 20_000 + "</html>"
+    requests_mock.get(f"{BASE}/status", status_code=418, content=page.encode("latin-1"),
+                      headers={"Content-Type": "text/html; charset=latin-1"})
+    with pytest.raises(APIError) as exc:
+        client.get("/status")
+    assert "HTTP 418" in exc.value.message and "réessayez" in exc.value.message
+    assert exc.value.message.count("Passerelle") < 20  # the start of the page only
+    requests_mock.get(f"{BASE}/status", status_code=418, content=b"\xff\xfe broken")
+    with pytest.raises(APIError) as exc:  # no charset named: UTF-8, bad bytes replaced
+        client.get("/status")
+    assert "broken" in exc.value.message
+
+
+def test_json_nested_beyond_recursion_is_not_json_not_a_crash(
+    client: Client, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{BASE}/connections/1", text="[" * 100_000)
+    with pytest.raises(APIError) as exc:
+        client.get_connection(1)
+    assert "not JSON" in exc.value.message
+    requests_mock.get(f"{BASE}/status", status_code=418, text="[" * 100_000)
+    with pytest.raises(APIError) as exc:
+        client.get("/status")
+    assert "HTTP 418" in exc.value.message and "[[[" in exc.value.message

@@ -40,7 +40,6 @@ from qualytics_ci.api.errors import (
     TransportError,
     Unauthorized,
     Unprocessable,
-    detail_of,
     error_for_status,
     transport_error,
 )
@@ -54,7 +53,7 @@ from qualytics_ci.api.window import (
     SlowDownNotes,
     Window,
 )
-from qualytics_ci.api.wire import Wire, decoded
+from qualytics_ci.api.wire import Wire, decoded, error_detail
 
 __all__ = [
     "APIError", "Client", "Conflict", "Forbidden", "NotFound", "RateLimited", "RequestCounter",
@@ -217,12 +216,8 @@ class Client(Resources):
                 else:
                     self._pause(wait, method, path, f"HTTP {status}", attempt)
                 continue
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
             raise error_for_status(
-                method, path, status, detail_of(body, response.text),
+                method, path, status, error_detail(response),
                 host=self.host, body=json, attempts=attempt,
                 base_url=None if self._answered else self.base_url,
             )

@@ -26,7 +26,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import requote_uri
 
 from qualytics_ci import jsonio
-from qualytics_ci.api.errors import URL_HINT, APIError
+from qualytics_ci.api.errors import URL_HINT, APIError, detail_of
 
 BODILESS = frozenset({"GET", "HEAD"})  # requests sends Content-Length: 0 for the others
 
@@ -120,9 +120,26 @@ def decoded(method: str, path: str, host: str, response: requests.Response) -> A
         pass
     try:  # as requests reads it: in the charset the answer names
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise APIError(
             f"{method} {path}: {host} answered {response.status_code} with something"
             " that is not JSON (is this the API address?)",
             method=method, path=path, status=response.status_code, hint=URL_HINT,
         ) from None
+
+
+def error_detail(response: requests.Response) -> Any:
+    """What an answer of 400 or more says: its JSON's ``detail`` (or ``message``), else the
+    start of its text. The body is read once; text that is not JSON is decoded in the
+    charset the answer names (UTF-8 when none), never guessed from its bytes."""
+    content = response.content or b""
+    try:
+        body = jsonio.loads(content) if content else None
+    except ValueError:
+        body = None
+    head = content.strip()[:1200]  # detail_of keeps 300 characters of the text
+    try:
+        text = head.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = head.decode("utf-8", errors="replace")
+    return detail_of(body, text)
