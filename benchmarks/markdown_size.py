@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from qualytics_ci.api.client import Client
-from qualytics_ci.engine.commands import run_export, run_plan
+from qualytics_ci.engine.commands import run_plan
+from qualytics_ci.engine.export import export_with
 from qualytics_ci.render import markdown as md
 from qualytics_ci.results.config import Plan
 from qualytics_ci.sandbox.server import start_sandbox
@@ -49,7 +50,7 @@ def main() -> None:
             tempfile.TemporaryDirectory() as tmp:
         client = Client(sandbox.url, sandbox.tokens["admin"])
         folder = Path(tmp) / "qualytics-config"
-        run_export(client, folder, datastores=("bench",), include=KINDS)
+        export_with(client, folder, datastores=("bench",), include=KINDS)
         for path in sorted(folder.glob("datastores/*/checks/*/*.yaml"))[::100]:
             _rewrite(path, {"description": "edited in a pull request"})
         print("1% edited:", _sizes(run_plan(client, folder, datastores=("bench",),

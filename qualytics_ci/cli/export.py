@@ -7,9 +7,8 @@ import argparse
 
 from qualytics_ci.cli.connect import client_for, progress_for
 from qualytics_ci.cli.files import check_output_files, write_output
-from qualytics_ci.engine.export import run_export
+from qualytics_ci.engine.export import export_with
 from qualytics_ci.errors import EXIT_OK
-from qualytics_ci.folder.model import parse_kinds
 
 
 def export_cmd(args: argparse.Namespace) -> int:
@@ -17,9 +16,8 @@ def export_cmd(args: argparse.Namespace) -> int:
     check_output_files([(args.json_file, "--json")])
     progress = progress_for(args)
     with client_for(args, progress) as client:
-        result = run_export(client, args.output, kinds=parse_kinds(args.include),
-                            datastores=list(args.datastore) or None, progress=progress,
-                            force=args.force)
+        result = export_with(client, args.output, include=args.include,
+                             datastores=args.datastore, progress=progress, force=args.force)
     removed = f"{len(result.removed)} removed" + (":" if result.removed else ".")
     print(f"Exported to {args.output}: {len(result.written)} written, "
           f"{len(result.unchanged)} unchanged, {removed}")

@@ -1,10 +1,11 @@
 """The engine's entry points, shared by the CLI and the GitHub Action.
 
-``run_export``, ``run_plan``, ``run_import`` and ``run_drift`` take a client
-and a folder and return result objects; they print nothing (progress aside,
-on stderr) and raise :class:`QualyticsCIError` for anything the user can fix.
-What only one command does (applying, adopting, drift, export) is imported by that
-command, so that each loads no more than it runs.
+``run_plan``, ``run_import`` and ``run_drift`` take a client and a folder and return
+result objects; they print nothing (progress aside, on stderr) and raise
+:class:`QualyticsCIError` for anything the user can fix. What only one command does
+(applying, adopting, drift) is imported by that command, so that each loads no more than
+it runs. An export reads no folder: its entry point is
+:func:`qualytics_ci.engine.export.export_with`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from qualytics_ci.engine.state import TargetState
 from qualytics_ci.engine.target import read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
-from qualytics_ci.folder.disk import WriteResult
 from qualytics_ci.folder.files import Files, has_root_file, snapshot
 from qualytics_ci.folder.layout import PROMOTIONS_FILE
 from qualytics_ci.folder.model import Body, Config, Key, parse_kinds
@@ -207,14 +207,3 @@ def run_drift_adopt(client: Client, folder: str | Path, *, include: str | None =
     adoption = adopt(folder, drift, p.config, p.target, resolved=p.resolved,
                      environment=p.options.environment, progress=progress)
     return drift, adoption
-
-
-def run_export(client: Client, output: str | Path, *, include: str | None = None,
-               datastores: Sequence[str] = (), progress: Progress = SILENT,
-               force: bool = False) -> WriteResult:
-    """Write the target's configuration to ``output`` (see :func:`export.run_export`)."""
-    from qualytics_ci.engine import export
-
-    return export.run_export(client, output, kinds=parse_kinds(include),
-                             datastores=list(datastores) or None, progress=progress,
-                             force=force)

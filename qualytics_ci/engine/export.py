@@ -11,7 +11,7 @@ or empty folder, or one that looks like a config folder (:func:`check_output`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,7 +23,7 @@ from qualytics_ci.engine.target import Reader, read_target
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import variables
 from qualytics_ci.folder.disk import WriteResult, write_folder
-from qualytics_ci.folder.model import Body, Config, Entity, slug
+from qualytics_ci.folder.model import Body, Config, Entity, parse_kinds, slug
 from qualytics_ci.folder.writer import layout, render
 from qualytics_ci.progress import SILENT, Progress
 from qualytics_ci.results.kinds import Kind
@@ -217,3 +217,12 @@ def run_export(client: Reader, output: str | Path, *, kinds: frozenset[Kind],
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+
+
+def export_with(client: Reader, output: str | Path, *, include: str | None = None,
+                datastores: Sequence[str] = (), progress: Progress = SILENT,
+                force: bool = False) -> WriteResult:
+    """:func:`run_export` from the flags' shapes: ``--include``'s comma list (None: every
+    kind) and ``--datastore``'s names (none: every datastore)."""
+    return run_export(client, output, kinds=parse_kinds(include),
+                      datastores=list(datastores) or None, progress=progress, force=force)

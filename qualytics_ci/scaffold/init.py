@@ -17,7 +17,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from qualytics_ci.api.client import Client
-from qualytics_ci.engine import commands
+from qualytics_ci.engine.export import export_with
 from qualytics_ci.errors import QualyticsCIError
 from qualytics_ci.folder import jsonschema
 from qualytics_ci.folder.variables import REFERENCE
@@ -83,8 +83,8 @@ def _folder(root: Path, report: InitReport, client: Client | None, include: str 
         raise QualyticsCIError(f"{t.CONFIG_DIR} exists and is not a directory",
                                file=str(folder), hint="move it away, or init another DIR")
     if client is not None:
-        result = commands.run_export(client, folder, include=include, datastores=datastores,
-                                     progress=progress)
+        result = export_with(client, folder, include=include, datastores=datastores,
+                             progress=progress)
         report.folder = f"exported from {client.base_url}: {len(result.written)} files"
     else:
         files = _files(_package_data("example"))
