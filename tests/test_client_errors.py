@@ -267,3 +267,16 @@ def test_json_nested_beyond_recursion_is_not_json_not_a_crash(
     with pytest.raises(APIError) as exc:
         client.get("/status")
     assert "HTTP 418" in exc.value.message and "[[[" in exc.value.message
+
+
+def test_a_success_answer_is_json_in_its_named_charset_never_guessed(
+    client: Client, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_guessing(monkeypatch)
+    requests_mock.get(f"{BASE}/status", content='{"name": "entrepôt"}'.encode("latin-1"),
+                      headers={"Content-Type": "application/json; charset=latin-1"})
+    assert client.get("/status") == {"name": "entrepôt"}
+    requests_mock.get(f"{BASE}/status", content=b"\xff<html>" + b"x" * 500_000)
+    with pytest.raises(APIError) as exc:
+        client.get("/status")
+    assert "not JSON" in exc.value.message

@@ -15,6 +15,7 @@ Cookies are neither kept nor sent: the token is the only credential.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -110,7 +111,8 @@ class Wire:
 
 def decoded(method: str, path: str, host: str, response: requests.Response) -> Any:
     """The JSON of an answer under 400 (None when it has no body); an answer that is not
-    JSON raises, naming the call."""
+    JSON raises, naming the call. Bytes are read as UTF-8 (or UTF-16/32), else in the
+    charset the answer names; a charset is never guessed from the bytes."""
     content = response.content
     if response.status_code == 204 or not content:
         return None
@@ -118,28 +120,35 @@ def decoded(method: str, path: str, host: str, response: requests.Response) -> A
         return jsonio.loads(content)
     except ValueError:
         pass
-    try:  # as requests reads it: in the charset the answer names
-        return response.json()
-    except (ValueError, RecursionError):
-        raise APIError(
-            f"{method} {path}: {host} answered {response.status_code} with something"
-            " that is not JSON (is this the API address?)",
-            method=method, path=path, status=response.status_code, hint=URL_HINT,
-        ) from None
+    if (response.encoding or "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return json.loads(_text(response, content))
+        except (ValueError, RecursionError):
+            pass
+    raise APIError(
+        f"{method} {path}: {host} answered {response.status_code} with something"
+        " that is not JSON (is this the API address?)",
+        method=method, path=path, status=response.status_code, hint=URL_HINT,
+    )
 
 
 def error_detail(response: requests.Response) -> Any:
     """What an answer of 400 or more says: its JSON's ``detail`` (or ``message``), else the
-    start of its text. The body is read once; text that is not JSON is decoded in the
-    charset the answer names (UTF-8 when none), never guessed from its bytes."""
+    start of its text. The body is read once; text that is not JSON is decoded as
+    :func:`decoded` reads it."""
     content = response.content or b""
     try:
         body = jsonio.loads(content) if content else None
     except ValueError:
         body = None
-    head = content.strip()[:1200]  # detail_of keeps 300 characters of the text
+    # detail_of keeps 300 characters of the text
+    return detail_of(body, _text(response, content.strip()[:1200]))
+
+
+def _text(response: requests.Response, data: bytes) -> str:
+    """``data`` in the charset the answer names (UTF-8 when none or unknown), bad bytes
+    replaced."""
     try:
-        text = head.decode(response.encoding or "utf-8", errors="replace")
+        return data.decode(response.encoding or "utf-8", errors="replace")
     except LookupError:  # a charset Python does not know
-        text = head.decode("utf-8", errors="replace")
-    return detail_of(body, text)
+        return data.decode("utf-8", errors="replace")
